@@ -1,0 +1,43 @@
+import { createPool } from '@seckill/db';
+import { queueNames } from '@seckill/queue';
+import { saleEventsChannel, StockStore } from '@seckill/stock';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ConsumerConfig } from './config.ts';
+import { OrderConsumer } from './consumer.ts';
+
+/** Connects a consumer process's parts; `stop()` closes them in order. */
+export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
+  const db = createPool(cfg.mysql, { connectionLimit: 4 });
+  const redis = new Redis(cfg.redisUrl, {
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
+  const stock = new StockStore(redis, cfg.prefix);
+  const consumer = new OrderConsumer({
+    amqpUrl: cfg.amqpUrl,
+    names: queueNames(cfg.prefix),
+    db,
+    stock,
+    log,
+    prefetch: cfg.prefetch,
+    batchSize: cfg.batchSize,
+    batchWaitMs: cfg.batchWaitMs,
+    maxUnknownAttempts: cfg.maxUnknownAttempts,
+    onStockReturned: (goodsId) =>
+      void redis
+        .publish(saleEventsChannel(cfg.prefix), JSON.stringify({ type: 'stock_returned', goodsId }))
+        .catch(() => {}),
+  });
+  await consumer.start();
+  return {
+    consumer,
+    async stop() {
+      await consumer.stop();
+      await redis.quit().catch(() => {});
+      await db.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './config.ts';
+export * from './pool.ts';
+export * from './migrate.ts';
+export * from './seed.ts';
+export * from './passwords.ts';

@@ -1,0 +1,166 @@
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { hashPassword } from './passwords.ts';
+
+interface SeedSale {
+  name: string;
+  description: string;
+  image: string;
+  price: number;
+  seckillPrice: number;
+  stock: number;
+  /** Start and end relative to the seed run, in minutes. */
+  startIn: number;
+  endIn: number;
+}
+
+const MIN = 60_000;
+
+export const SEED_SALES: SeedSale[] = [
+  {
+    name: 'Aurora X5 5G 智能手机 256GB',
+    description:
+      '6.7-inch 120 Hz OLED, 50 MP triple camera, 5000 mAh battery with 67 W fast charging. 6.7 英寸 120Hz 护眼屏，全天续航。',
+    image: 'phone.svg',
+    price: 399900,
+    seckillPrice: 199900,
+    stock: 100,
+    startIn: -5,
+    endIn: 7 * 24 * 60,
+  },
+  {
+    name: 'SoundPods Pro 主动降噪真无线耳机',
+    description:
+      'Adaptive noise cancelling, 30 h with the case, IPX4 sweat resistant. 自适应降噪，双设备连接，通透模式。',
+    image: 'earbuds.svg',
+    price: 89900,
+    seckillPrice: 29900,
+    stock: 200,
+    startIn: -5,
+    endIn: 7 * 24 * 60,
+  },
+  {
+    name: 'Pulse Watch 3 运动智能手表',
+    description:
+      'Heart-rate and SpO2 monitoring, GPS, 14-day battery, 100+ workout modes. 心率血氧监测，14 天长续航。',
+    image: 'watch.svg',
+    price: 129900,
+    seckillPrice: 59900,
+    stock: 50,
+    startIn: 3,
+    endIn: 7 * 24 * 60,
+  },
+  {
+    name: 'AirBook 14 轻薄笔记本电脑 16G+512G',
+    description:
+      '1.2 kg aluminium body, 14-inch 2.8K screen, 16 GB RAM, 512 GB SSD, 18 h battery. 全金属机身，2.8K 高清屏。',
+    image: 'laptop.svg',
+    price: 699900,
+    seckillPrice: 459900,
+    stock: 20,
+    startIn: 60,
+    endIn: 7 * 24 * 60,
+  },
+  {
+    name: '云南小粒咖啡豆 中度烘焙 1kg',
+    description:
+      'Single-origin Arabica from Pu’er, medium roast, notes of caramel and nuts; roasted to order. 当季新豆，焦糖坚果风味。',
+    image: 'coffee.svg',
+    price: 16800,
+    seckillPrice: 6900,
+    stock: 500,
+    startIn: -5,
+    endIn: 7 * 24 * 60,
+  },
+  {
+    name: '智能 IH 电饭煲 4L',
+    description:
+      'Induction heating, ceramic inner pot, 12 cooking programmes, 24 h delayed start. IH 电磁加热，陶瓷内胆。',
+    image: 'rice-cooker.svg',
+    price: 59900,
+    seckillPrice: 19900,
+    stock: 80,
+    startIn: -3 * 24 * 60,
+    endIn: -24 * 60,
+  },
+  {
+    name: 'K87 机械键盘 热插拔 RGB',
+    description:
+      'Hot-swappable switches, gasket mount, PBT keycaps, tri-mode wireless. 三模连接，Gasket 结构，PBT 键帽。',
+    image: 'keyboard.svg',
+    price: 49900,
+    seckillPrice: 24900,
+    stock: 150,
+    startIn: 24 * 60,
+    endIn: 8 * 24 * 60,
+  },
+  {
+    name: '城市通勤双肩包 20L 防泼水',
+    description:
+      'Water-repellent fabric, padded 15.6-inch laptop sleeve, luggage strap. 防泼水面料，15.6 英寸电脑仓。',
+    image: 'backpack.svg',
+    price: 29900,
+    seckillPrice: 9900,
+    stock: 300,
+    startIn: -5,
+    endIn: 7 * 24 * 60,
+  },
+];
+
+export interface SeedOptions {
+  adminPassword: string;
+  shopperPassword: string;
+  /** Re-time and restock the demo sales that already exist (their orders are removed). */
+  reset?: boolean;
+  log?: (line: string) => void;
+}
+
+async function upsertUser(db: Pool, username: string, password: string, role: 'user' | 'admin') {
+  const [rows] = await db.query<RowDataPacket[]>('SELECT id FROM users WHERE username = ?', [
+    username,
+  ]);
+  if (rows.length > 0) return false;
+  await db.query('INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)', [
+    username,
+    await hashPassword(password),
+    role,
+  ]);
+  return true;
+}
+
+/** Idempotent: creates what is missing and leaves what exists, unless `reset` is asked for. */
+export async function seed(db: Pool, opts: SeedOptions) {
+  const log = opts.log ?? (() => {});
+  if (await upsertUser(db, 'admin', opts.adminPassword, 'admin')) log('created user admin');
+  for (const name of ['alice', 'bob']) {
+    if (await upsertUser(db, name, opts.shopperPassword, 'user')) log(`created user ${name}`);
+  }
+  const now = Date.now();
+  for (const s of SEED_SALES) {
+    const start = new Date(now + s.startIn * MIN);
+    const end = new Date(now + s.endIn * MIN);
+    const [rows] = await db.query<RowDataPacket[]>('SELECT id FROM goods WHERE name = ?', [s.name]);
+    const existing = rows[0] as { id: number } | undefined;
+    if (!existing) {
+      const [res] = await db.query<ResultSetHeader>(
+        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [s.name, s.description, `/images/goods/${s.image}`, s.price, s.seckillPrice, s.stock, s.stock, start, end],
+      );
+      log(`created sale #${res.insertId} ${s.name}`);
+    } else if (opts.reset) {
+      const conn = await db.getConnection();
+      try {
+        await conn.beginTransaction();
+        await conn.query('DELETE FROM orders WHERE goods_id = ?', [existing.id]);
+        await conn.query(
+          `UPDATE goods SET stock_total = ?, stock_left = ?, start_at = ?, end_at = ?, version = version + 1 WHERE id = ?`,
+          [s.stock, s.stock, start, end, existing.id],
+        );
+        await conn.commit();
+      } finally {
+        conn.release();
+      }
+      log(`reset sale #${existing.id} ${s.name}`);
+    }
+  }
+}

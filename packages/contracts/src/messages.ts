@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** What the API publishes to RabbitMQ once stock is reserved in Redis; the consumer turns it into a row. */
+export const OrderMessage = z.strictObject({
+  v: z.literal(1),
+  /** The reservation id: also the order number shown to the shopper. */
+  orderId: z.string().regex(/^\d{1,20}$/),
+  userId: z.number().int().positive(),
+  goodsId: z.number().int().positive(),
+  price: z.number().int().nonnegative(),
+  /** The sale's stock round (goods.version): a reset starts a new one and voids older messages. */
+  round: z.number().int().nonnegative(),
+  reservedAt: z.number().int().positive(),
+});
+export type OrderMessage = z.infer<typeof OrderMessage>;

@@ -1,0 +1,3 @@
+export * from './names.ts';
+export * from './topology.ts';
+export * from './publisher.ts';

@@ -1,0 +1,32 @@
+import type { Channel } from 'amqplib';
+import type { QueueNames } from './names.ts';
+
+/**
+ * Declares the order queue and its dead-letter queue. Both sides declare it, so an order published
+ * before any consumer starts is still routed and kept. Quorum queues replicate across a cluster
+ * and survive a broker restart; a message the consumer rejects goes to the dead-letter queue.
+ */
+export async function assertTopology(ch: Channel, names: QueueNames) {
+  await ch.assertExchange(names.deadExchange, 'direct', { durable: true });
+  await ch.assertQueue(names.dead, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await ch.bindQueue(names.dead, names.deadExchange, names.dead);
+  await ch.assertQueue(names.orders, {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-dead-letter-exchange': names.deadExchange,
+      'x-dead-letter-routing-key': names.dead,
+    },
+  });
+}
+
+export interface QueueDepth {
+  ready: number;
+  deadLetters: number;
+  consumers: number;
+}
+
+export async function queueDepth(ch: Channel, names: QueueNames): Promise<QueueDepth> {
+  const [orders, dead] = await Promise.all([ch.checkQueue(names.orders), ch.checkQueue(names.dead)]);
+  return { ready: orders.messageCount, deadLetters: dead.messageCount, consumers: orders.consumerCount };
+}

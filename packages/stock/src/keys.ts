@@ -1,0 +1,27 @@
+/**
+ * The Redis keyspace shared by the API and the consumer. Every key of one sale carries the same
+ * hash tag `{g:<id>}` so the Lua scripts that touch several of them run on Redis Cluster too.
+ */
+export function saleKeys(prefix: string, goodsId: number) {
+  const tag = `${prefix}sk:{g:${goodsId}}`;
+  return {
+    /** Units left to reserve (string integer). Missing = not warmed: never sell from it. */
+    stock: `${tag}:stock`,
+    /** Sale window and price: hash { start, end, price } in ms / cents. */
+    meta: `${tag}:meta`,
+    /** Buyers holding a reservation or an order: hash userId → orderId. */
+    buyers: `${tag}:buyers`,
+    /** Reservations the consumer has taken (can no longer be undone by the API): hash userId → orderId. */
+    claimed: `${tag}:claimed`,
+    /** Final outcome per buyer for polling: hash userId → "success:<orderId>" | "sold_out" | "failed". */
+    results: `${tag}:results`,
+    /** One-time purchase path for a user: string, short TTL. */
+    path: (userId: number) => `${tag}:path:${userId}`,
+    /** Captcha answer and wrong tries for a user: hash { a, n }, short TTL. */
+    captcha: (userId: number) => `${tag}:captcha:${userId}`,
+  };
+}
+export type SaleKeys = ReturnType<typeof saleKeys>;
+
+/** Pub/sub channel on which sale changes (reset, edit) are announced to every API instance. */
+export const saleEventsChannel = (prefix: string) => `${prefix}sk:events`;

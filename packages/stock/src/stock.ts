@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { saleKeys } from './keys.ts';
+
+const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+
+const SCRIPTS = {
+  skReserve: { numberOfKeys: 5, lua: lua('reserve') },
+  skIssuePath: { numberOfKeys: 5, lua: lua('issue-path') },
+  skRelease: { numberOfKeys: 4, lua: lua('release') },
+  skClaim: { numberOfKeys: 3, lua: lua('claim') },
+  skSettle: { numberOfKeys: 3, lua: lua('settle') },
+  skWarm: { numberOfKeys: 5, lua: lua('warm') },
+} as const;
+
+type Arg = string | number;
+type ScriptFn<R> = (...args: Arg[]) => Promise<R>;
+interface StockCommands {
+  skReserve: ScriptFn<number[]>;
+  skIssuePath: ScriptFn<number>;
+  skRelease: ScriptFn<number>;
+  skClaim: ScriptFn<number>;
+  skSettle: ScriptFn<number>;
+  skWarm: ScriptFn<number>;
+}
+
+/** Outcomes of reserve.lua and issue-path.lua, by their return codes. */
+export const Outcome = {
+  OK: 1,
+  SOLD_OUT: 0,
+  BAD_PATH: -1,
+  REPEAT: -2,
+  NOT_STARTED: -3,
+  ENDED: -4,
+  NOT_WARMED: -5,
+  BAD_CAPTCHA: -6,
+} as const;
+export type OutcomeName = keyof typeof Outcome;
+const OUTCOME_NAMES = new Map<number, OutcomeName>(
+  Object.entries(Outcome).map(([k, v]) => [v, k as OutcomeName]),
+);
+function outcomeName(code: number): OutcomeName {
+  const name = OUTCOME_NAMES.get(code);
+  if (!name) throw new Error(`unexpected script result ${code}`);
+  return name;
+}
+
+export type Reservation =
+  | { outcome: 'OK'; price: number; round: number }
+  | { outcome: Exclude<OutcomeName, 'OK' | 'BAD_CAPTCHA'> };
+
+/** What a release did: undone, not this reservation (already gone), or claimed by the consumer. */
+export type ReleaseResult = 'released' | 'gone' | 'claimed';
+
+export type ClaimResult = 'claimed' | 'dropped' | 'untracked';
+
+export interface SaleWindow {
+  goodsId: number;
+  startMs: number;
+  endMs: number;
+  price: number;
+  round: number;
+  stock: number;
+}
+
+/** The Redis side of a sale: every stock operation of the order path, one Lua script each. */
+export class StockStore {
+  private readonly cmd: StockCommands;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+  ) {
+    for (const [name, def] of Object.entries(SCRIPTS)) {
+      if (!(name in redis)) redis.defineCommand(name, def);
+    }
+    this.cmd = redis as unknown as StockCommands;
+  }
+
+  keys(goodsId: number) {
+    return saleKeys(this.prefix, goodsId);
+  }
+
+  async reserve(goodsId: number, userId: number, path: string, orderId: string): Promise<Reservation> {
+    const k = this.keys(goodsId);
+    const [code, price, round] = await this.cmd.skReserve(
+      k.stock, k.meta, k.buyers, k.results, k.path(userId), userId, path, orderId,
+    );
+    const outcome = outcomeName(code ?? NaN);
+    if (outcome === 'OK') return { outcome, price: price ?? 0, round: round ?? 0 };
+    if (outcome === 'BAD_CAPTCHA') throw new Error('reserve cannot answer BAD_CAPTCHA');
+    return { outcome };
+  }
+
+  async issuePath(
+    goodsId: number,
+    userId: number,
+    opts: { answer: string; maxTries: number; path: string; ttlMs: number; skipCaptcha: boolean },
+  ): Promise<OutcomeName> {
+    const k = this.keys(goodsId);
+    const code = await this.cmd.skIssuePath(
+      k.captcha(userId), k.meta, k.stock, k.buyers, k.path(userId),
+      opts.answer.toLowerCase(), opts.maxTries, opts.path, opts.ttlMs, opts.skipCaptcha ? '1' : '0', userId,
+    );
+    return outcomeName(code);
+  }
+
+  /** Stores a fresh captcha answer for a user and sale; it works once and expires. */
+  async storeCaptcha(goodsId: number, userId: number, answer: string, ttlMs: number): Promise<void> {
+    const key = this.keys(goodsId).captcha(userId);
+    await this.redis.multi().del(key).hset(key, 'a', answer.toLowerCase(), 'n', 0).pexpire(key, ttlMs).exec();
+  }
+
+  /**
+   * Undoes a reservation. The API passes `force: false` and learns whether the consumer got there
+   * first; the consumer passes `force: true` when an order can never be written.
+   */
+  async release(
+    goodsId: number,
+    userId: number,
+    orderId: string,
+    opts: { force: boolean; result: '' | 'failed' | 'sold_out'; returnUnit: boolean },
+  ): Promise<ReleaseResult> {
+    const k = this.keys(goodsId);
+    const code = await this.cmd.skRelease(
+      k.stock, k.buyers, k.claimed, k.results, userId, orderId,
+      opts.force ? '1' : '0', opts.result, opts.returnUnit ? '1' : '0',
+    );
+    return code === 1 ? 'released' : code === -1 ? 'claimed' : 'gone';
+  }
+
+  async claim(goodsId: number, userId: number, orderId: string): Promise<ClaimResult> {
+    const k = this.keys(goodsId);
+    const code = await this.cmd.skClaim(k.buyers, k.claimed, k.results, userId, orderId);
+    return code === 1 ? 'claimed' : code === 2 ? 'untracked' : 'dropped';
+  }
+
+  /** Records a committed order (`orderId`, which may be an earlier one of this buyer) for polling. */
+  async settle(goodsId: number, userId: number, orderId: string, reservedOrderId: string): Promise<void> {
+    const k = this.keys(goodsId);
+    await this.cmd.skSettle(k.stock, k.buyers, k.results, userId, orderId, reservedOrderId);
+  }
+
+  /** Returns 'warmed' when the counter was (re)built, 'kept' when a live counter was left alone. */
+  async warm(
+    sale: SaleWindow,
+    opts: { reset: boolean; buyers: Array<{ userId: number; orderId: string }> },
+  ): Promise<'warmed' | 'kept'> {
+    const k = this.keys(sale.goodsId);
+    const pairs = opts.buyers.flatMap((b) => [b.userId, b.orderId]);
+    const code = await this.cmd.skWarm(
+      k.stock, k.meta, k.buyers, k.claimed, k.results,
+      sale.startMs, sale.endMs, sale.price, sale.round, sale.stock, opts.reset ? '1' : '0', ...pairs,
+    );
+    return code === 1 ? 'warmed' : 'kept';
+  }
+
+  async hasCounter(goodsId: number): Promise<boolean> {
+    return (await this.redis.exists(this.keys(goodsId).stock)) === 1;
+  }
+
+  async stockLeft(goodsIds: number[]): Promise<Map<number, number | null>> {
+    const values = await Promise.all(goodsIds.map((id) => this.redis.get(this.keys(id).stock)));
+    return new Map(goodsIds.map((id, i) => [id, values[i] == null ? null : Number(values[i])]));
+  }
+
+  /** The buyer's outcome for polling: a final result if recorded, else queued while a mark exists. */
+  async result(goodsId: number, userId: number): Promise<{ status: 'queued' | 'success' | 'sold_out' | 'failed' | 'none'; orderId?: string }> {
+    const k = this.keys(goodsId);
+    const [result, holder] = await Promise.all([
+      this.redis.hget(k.results, String(userId)),
+      this.redis.hget(k.buyers, String(userId)),
+    ]);
+    if (result?.startsWith('success:')) return { status: 'success', orderId: result.slice(8) };
+    if (result === 'sold_out' || result === 'failed') return { status: result };
+    // A tombstone ('undone:<id>') means the last attempt was taken back: nothing is pending.
+    return holder ? { status: 'queued' } : { status: 'none' };
+  }
+
+  async buyersCount(goodsId: number): Promise<number> {
+    return this.redis.hlen(this.keys(goodsId).buyers);
+  }
+}

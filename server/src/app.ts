@@ -1,0 +1,49 @@
+import { timingSafeEqual } from 'node:crypto';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { jsonBody } from './http/body.ts';
+import { errorMiddleware } from './http/errors.ts';
+import { shedLoad } from './http/rate-limit.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { goodsRoutes } from './routes/goods.ts';
+import { healthRoutes } from './routes/health.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { seckillRoutes } from './routes/seckill.ts';
+import type { Services } from './services.ts';
+import { serveWeb } from './web.ts';
+
+const BODY_LIMIT = 16 * 1024;
+
+function loadtestFlag(key: string): Koa.Middleware {
+  const expected = Buffer.from(key);
+  return (ctx, next) => {
+    const given = ctx.get('x-loadtest-key');
+    if (key && given.length === expected.length && timingSafeEqual(Buffer.from(given), expected)) {
+      ctx.state.loadtest = true;
+    }
+    return next();
+  };
+}
+
+/** Builds the Koa app from its parts; nothing here opens a connection. */
+export function buildApp(s: Services): Koa {
+  const app = new Koa({ proxy: s.config.trustProxy });
+  app.silent = true;
+  app.use(errorMiddleware(s.log));
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    await next();
+  });
+  if (s.config.webDist) app.use(serveWeb(s.config.webDist));
+  app.use(shedLoad(s.config.limits.globalInflight, s.config.limits.globalRps));
+  app.use(loadtestFlag(s.config.loadtestKey));
+  app.use(jsonBody(BODY_LIMIT));
+  const router = new Router();
+  for (const routes of [healthRoutes, authRoutes, goodsRoutes, seckillRoutes, orderRoutes, adminRoutes]) {
+    router.use(routes(s).routes());
+  }
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

@@ -1,0 +1,59 @@
+import { ERRORS, type ApiErrorBody, type ErrorCode } from '@seckill/contracts';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+/** A domain error: one stable code, turned into `{ code, message }` and its status in one place. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
+  }
+}
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'VALIDATION',
+  429: 'RATE_LIMITED',
+  501: 'METHOD_NOT_ALLOWED',
+};
+
+function toBody(err: unknown): { status: number; body: ApiErrorBody; unexpected: boolean } {
+  if (err instanceof AppError) {
+    const body: ApiErrorBody = { code: err.code, message: err.message };
+    if (err.fields) body.fields = err.fields;
+    return { status: err.status, body, unexpected: false };
+  }
+  const status = (err as { status?: unknown })?.status;
+  const code = typeof status === 'number' ? STATUS_CODES[status] : undefined;
+  if (code) return { status: ERRORS[code].status, body: { code, message: ERRORS[code].message }, unexpected: false };
+  // Anything else is a dependency or a bug: the caller may retry; the details stay in the log.
+  return { status: 503, body: { code: 'RETRY', message: ERRORS.RETRY.message }, unexpected: true };
+}
+
+/** Turns every thrown error, and every unmatched route, into a JSON error. Never a stack trace. */
+export function errorMiddleware(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
+    } catch (err) {
+      const { status, body, unexpected } = toBody(err);
+      if (unexpected) log.error({ err, method: ctx.method, url: ctx.url }, 'request failed');
+      ctx.status = status;
+      ctx.body = body;
+      if (status === 503) ctx.set('Retry-After', '1');
+      if (status === 429) ctx.set('Retry-After', '1');
+    }
+  };
+}

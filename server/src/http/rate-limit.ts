@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { Context, Middleware } from 'koa';
+import type { Limit } from '../config.ts';
+import { AppError } from './errors.ts';
+
+const WINDOW_LUA = readFileSync(new URL('./rate-limit.lua', import.meta.url), 'utf8');
+
+export interface Limiter {
+  /** Counts one hit for `id` and says whether it is still within the limit. */
+  hit(name: string, id: string, limit: Limit): Promise<boolean> | boolean;
+}
+
+/** Shared by every API instance: a limit holds across a load balancer. */
+export class RedisLimiter implements Limiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    if (!('skWindow' in redis)) redis.defineCommand('skWindow', { numberOfKeys: 1, lua: WINDOW_LUA });
+  }
+
+  async hit(name: string, id: string, limit: Limit): Promise<boolean> {
+    if (limit.max === 0) return true;
+    const key = `${this.prefix}rl:${name}:${id}`;
+    const run = (this.redis as unknown as { skWindow(k: string, ms: number): Promise<number> }).skWindow;
+    const count = await run.call(this.redis, key, limit.windowMs);
+    return count <= limit.max;
+  }
+}
+
+/**
+ * Per instance, in memory: for the order request, which must not pay a Redis round trip for its
+ * limit (the one-time path, limited per user in Redis, already gates every order).
+ */
+export class LocalLimiter implements Limiter {
+  private readonly windows = new Map<string, { count: number; until: number }>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => this.sweep(), 10_000);
+    this.sweeper.unref();
+  }
+
+  hit(name: string, id: string, limit: Limit): boolean {
+    if (limit.max === 0) return true;
+    const key = `${name}:${id}`;
+    const now = Date.now();
+    const w = this.windows.get(key);
+    if (!w || w.until <= now) {
+      this.windows.set(key, { count: 1, until: now + limit.windowMs });
+      return true;
+    }
+    w.count += 1;
+    return w.count <= limit.max;
+  }
+
+  private sweep() {
+    const now = Date.now();
+    for (const [key, w] of this.windows) if (w.until <= now) this.windows.delete(key);
+  }
+
+  close() {
+    clearInterval(this.sweeper);
+  }
+}
+
+export function rateLimit(
+  limiter: Limiter,
+  name: string,
+  limit: Limit,
+  by: (ctx: Context) => string | null,
+): Middleware {
+  return async (ctx, next) => {
+    const id = by(ctx);
+    if (id !== null && !(await limiter.hit(name, id, limit))) throw new AppError('RATE_LIMITED');
+    return next();
+  };
+}
+
+/**
+ * Sheds overload before any work is done: past `maxInflight` concurrent requests or `rps` new
+ * ones in the current second, a request is answered 429 at once instead of waiting in line.
+ */
+export function shedLoad(maxInflight: number, rps: number): Middleware {
+  let inflight = 0;
+  let second = 0;
+  let count = 0;
+  return async (ctx, next) => {
+    if (rps > 0) {
+      const now = Math.floor(Date.now() / 1000);
+      if (now !== second) {
+        second = now;
+        count = 0;
+      }
+      if (++count > rps) throw new AppError('RATE_LIMITED', 'The shop is very busy; please try again.');
+    }
+    if (maxInflight > 0 && inflight >= maxInflight) {
+      throw new AppError('RATE_LIMITED', 'The shop is very busy; please try again.');
+    }
+    inflight += 1;
+    try {
+      await next();
+    } finally {
+      inflight -= 1;
+    }
+  };
+}

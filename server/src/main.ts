@@ -1,0 +1,34 @@
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createServices } from './services.ts';
+
+async function main() {
+  const config = loadConfig();
+  const s = await createServices(config);
+  if (!(await s.publisher.waitReady(10_000))) s.log.warn('RabbitMQ not reachable yet; orders answer 503 until it is');
+  const warmed = await s.catalog.warmAll();
+  s.log.info({ sales: warmed }, 'stock warmed into Redis');
+  const server = buildApp(s).listen(config.port, config.host, () =>
+    s.log.info(`API listening on http://localhost:${config.port}`),
+  );
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    s.log.info({ signal }, 'shutting down: finishing requests in flight');
+    server.close(() => {
+      void s.close().then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

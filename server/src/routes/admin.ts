@@ -1,0 +1,95 @@
+import Router from '@koa/router';
+import {
+  IdParam,
+  ResetBody,
+  SaleCreateBody,
+  SaleUpdateBody,
+  type SaleResponse,
+  type SaleStats,
+  type StatsResponse,
+} from '@seckill/contracts';
+import { requireAdmin, requireUser } from '../http/auth.ts';
+import { parse } from '../http/body.ts';
+import { AppError } from '../http/errors.ts';
+import { saleStatus, toSale } from '../seckill/catalog.ts';
+import type { Services } from '../services.ts';
+import type { GoodsRow } from '../stores/goods.ts';
+
+export function adminRoutes(s: Services): Router {
+  const r = new Router();
+  r.use('/api/admin', requireUser(s.tokens), requireAdmin);
+
+  /** After any change: load the sale into Redis and tell every instance. */
+  async function publish(row: GoodsRow, reset: boolean) {
+    await s.catalog.warm(row, reset);
+    s.catalog.invalidate();
+    s.soldOut.clear(row.id);
+    await s.events.announce({ type: 'changed', goodsId: row.id });
+  }
+
+  async function saleOf(id: number) {
+    const row = await s.goods.get(id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
+    const left = await s.stock.stockLeft([id]);
+    return toSale(row, left.get(id), Date.now());
+  }
+
+  r.get('/api/admin/goods', async (ctx) => {
+    s.catalog.invalidate();
+    ctx.body = { items: await s.catalog.list(), serverTime: new Date().toISOString() };
+  });
+
+  r.post('/api/admin/goods', async (ctx) => {
+    const body = parse(SaleCreateBody, ctx.request.body);
+    const id = await s.goods.create(body);
+    const row = await s.goods.get(id);
+    if (!row) throw new AppError('RETRY');
+    await publish(row, true);
+    ctx.status = 201;
+    ctx.body = { item: await saleOf(id), serverTime: new Date().toISOString() } satisfies SaleResponse;
+  });
+
+  r.put('/api/admin/goods/:id', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    const body = parse(SaleUpdateBody, ctx.request.body);
+    if (!(await s.goods.update(id, body))) throw new AppError('NOT_FOUND', 'No such sale.');
+    const row = await s.goods.get(id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
+    await publish(row, false);
+    ctx.body = { item: await saleOf(id), serverTime: new Date().toISOString() } satisfies SaleResponse;
+  });
+
+  r.post('/api/admin/goods/:id/reset', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    const body = parse(ResetBody, ctx.request.body);
+    const row = await s.goods.reset(id, body.stock);
+    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
+    await publish(row, true);
+    ctx.body = { item: await saleOf(id), serverTime: new Date().toISOString() } satisfies SaleResponse;
+  });
+
+  r.get('/api/admin/stats', async (ctx) => {
+    const rows = await s.goods.list();
+    const [left, orders, queue] = await Promise.all([
+      s.stock.stockLeft(rows.map((g) => g.id)),
+      s.goods.orderCounts(),
+      s.publisher.depth().catch(() => ({ ready: -1, deadLetters: -1, consumers: -1 })),
+    ]);
+    const now = Date.now();
+    const items = rows.map(
+      (g): SaleStats => ({
+        id: g.id,
+        name: g.name,
+        status: saleStatus(g, left.get(g.id) ?? g.stockLeft, now),
+        stock: g.stockTotal,
+        stockLeftDb: g.stockLeft,
+        stockLeftRedis: left.get(g.id) ?? null,
+        orders: orders.get(g.id) ?? 0,
+      }),
+    );
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { items, queue, serverTime: new Date(now).toISOString() } satisfies StatsResponse;
+  });
+
+  return r;
+}

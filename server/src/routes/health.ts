@@ -1,0 +1,26 @@
+import Router from '@koa/router';
+import type { Services } from '../services.ts';
+
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+}
+
+export function healthRoutes(s: Services): Router {
+  const r = new Router();
+  r.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  r.get('/readyz', async (ctx) => {
+    const [mysql, redis, rabbitmq] = await Promise.all([
+      within(1000, s.db.query('SELECT 1')).then(() => true, () => false),
+      within(1000, s.redis.ping()).then(() => true, () => false),
+      Promise.resolve(s.publisher.ready),
+    ]);
+    const ready = mysql && redis && rabbitmq;
+    ctx.status = ready ? 200 : 503;
+    ctx.body = ready
+      ? { status: 'ready', mysql, redis, rabbitmq }
+      : { code: 'RETRY', message: 'A dependency is not answering.', mysql, redis, rabbitmq };
+  });
+  return r;
+}

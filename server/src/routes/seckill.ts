@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import Router from '@koa/router';
+import { IdParam, PathBody, PathToken, type OrderQueuedResponse, type OrderResult, type PathResponse } from '@seckill/contracts';
+import { currentUser, requireUser } from '../http/auth.ts';
+import { parse } from '../http/body.ts';
+import { AppError } from '../http/errors.ts';
+import { rateLimit } from '../http/rate-limit.ts';
+import { makeCaptcha } from '../seckill/captcha.ts';
+import { placeOrder } from '../seckill/place-order.ts';
+import type { Services } from '../services.ts';
+import { byIp, byUser } from './by.ts';
+
+export function seckillRoutes(s: Services): Router {
+  const r = new Router();
+  const { limits } = s.config;
+  const auth = requireUser(s.tokens);
+
+  r.get('/api/seckill/:goodsId/captcha', auth, rateLimit(s.redisLimiter, 'captcha', limits.captcha, byIp), async (ctx) => {
+    const goodsId = parse(IdParam, ctx.params.goodsId);
+    const user = currentUser(ctx.state);
+    const { svg, answer } = makeCaptcha();
+    await s.stock.storeCaptcha(goodsId, user.id, answer, s.config.captchaTtlMs);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'image/svg+xml';
+    ctx.body = svg;
+  });
+
+  r.post('/api/seckill/:goodsId/path', auth, rateLimit(s.redisLimiter, 'path', limits.path, byUser), async (ctx) => {
+    const goodsId = parse(IdParam, ctx.params.goodsId);
+    const user = currentUser(ctx.state);
+    const skipCaptcha = ctx.state.loadtest === true;
+    const body = skipCaptcha && ctx.request.body === undefined ? { captcha: 'x' } : parse(PathBody, ctx.request.body);
+    const path = randomBytes(24).toString('base64url');
+    const outcome = await s.stock.issuePath(goodsId, user.id, {
+      answer: body.captcha,
+      maxTries: s.config.captchaMaxTries,
+      path,
+      ttlMs: s.config.pathTtlMs,
+      skipCaptcha,
+    });
+    if (outcome === 'NOT_WARMED') {
+      if (!(await s.goods.get(goodsId))) throw new AppError('NOT_FOUND', 'No such sale.');
+      throw new AppError('RETRY', 'This sale is being prepared; please try again in a moment.');
+    }
+    if (outcome !== 'OK') throw new AppError(outcome);
+    ctx.body = { path } satisfies PathResponse;
+  });
+
+  r.post(
+    '/api/seckill/:goodsId/:path/order',
+    auth,
+    rateLimit(s.localLimiter, 'order', limits.order, byUser),
+    async (ctx) => {
+      const goodsId = parse(IdParam, ctx.params.goodsId);
+      const user = currentUser(ctx.state);
+      const path = PathToken.safeParse(ctx.params.path);
+      if (!path.success) throw new AppError('BAD_PATH');
+      await placeOrder(s, user.id, goodsId, path.data);
+      ctx.status = 202;
+      ctx.body = { status: 'queued' } satisfies OrderQueuedResponse;
+    },
+  );
+
+  r.get('/api/seckill/:goodsId/result', auth, async (ctx) => {
+    const goodsId = parse(IdParam, ctx.params.goodsId);
+    const user = currentUser(ctx.state);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = (await s.stock.result(goodsId, user.id)) satisfies OrderResult;
+  });
+
+  return r;
+}

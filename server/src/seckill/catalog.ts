@@ -1,0 +1,92 @@
+import type { Sale, SaleStatus } from '@seckill/contracts';
+import type { StockStore } from '@seckill/stock';
+import type { GoodsRow, GoodsStore } from '../stores/goods.ts';
+
+export function saleStatus(row: GoodsRow, stockLeft: number, now: number): SaleStatus {
+  if (now < row.startAt.getTime()) return 'upcoming';
+  if (now >= row.endAt.getTime()) return 'ended';
+  return stockLeft > 0 ? 'active' : 'sold_out';
+}
+
+export function toSale(row: GoodsRow, stockLeft: number | null | undefined, now: number): Sale {
+  const left = stockLeft ?? row.stockLeft;
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    imageUrl: row.imageUrl,
+    price: row.price,
+    seckillPrice: row.seckillPrice,
+    stock: row.stockTotal,
+    stockLeft: Math.max(0, left),
+    startAt: row.startAt.toISOString(),
+    endAt: row.endAt.toISOString(),
+    status: saleStatus(row, left, now),
+  };
+}
+
+/**
+ * The sales as shoppers see them: details from MySQL (cached for a moment, dropped on any change
+ * announced by an instance), stock left always live from Redis.
+ */
+export class SaleCatalog {
+  private cache: { rows: GoodsRow[]; until: number } | null = null;
+
+  constructor(
+    private readonly goods: GoodsStore,
+    private readonly stock: StockStore,
+    private readonly cacheMs = 1000,
+  ) {}
+
+  invalidate() {
+    this.cache = null;
+  }
+
+  async rows(): Promise<GoodsRow[]> {
+    if (this.cache && this.cache.until > Date.now()) return this.cache.rows;
+    const rows = await this.goods.list();
+    this.cache = { rows, until: Date.now() + this.cacheMs };
+    return rows;
+  }
+
+  async list(): Promise<Sale[]> {
+    const rows = await this.rows();
+    const left = await this.stock.stockLeft(rows.map((r) => r.id));
+    const now = Date.now();
+    return rows.map((r) => toSale(r, left.get(r.id), now));
+  }
+
+  async get(id: number): Promise<Sale | null> {
+    const row = (await this.rows()).find((r) => r.id === id) ?? (await this.goods.get(id));
+    if (!row) return null;
+    const left = await this.stock.stockLeft([id]);
+    return toSale(row, left.get(id), Date.now());
+  }
+
+  /**
+   * Loads one sale into Redis. A reset rebuilds everything; otherwise a live counter is kept
+   * (it is ahead of MySQL by the orders in flight) and a missing one is rebuilt with its buyers.
+   */
+  async warm(row: GoodsRow, reset = false): Promise<'warmed' | 'kept'> {
+    const rebuild = !reset && !(await this.stock.hasCounter(row.id));
+    const buyers = rebuild ? await this.goods.buyers(row.id) : [];
+    return this.stock.warm(
+      {
+        goodsId: row.id,
+        startMs: row.startAt.getTime(),
+        endMs: row.endAt.getTime(),
+        price: row.seckillPrice,
+        round: row.version,
+        stock: row.stockLeft,
+      },
+      { reset, buyers },
+    );
+  }
+
+  async warmAll(): Promise<number> {
+    this.invalidate();
+    const rows = await this.rows();
+    for (const row of rows) await this.warm(row);
+    return rows.length;
+  }
+}

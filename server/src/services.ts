@@ -1,0 +1,103 @@
+import { createPool } from '@seckill/db';
+import { OrderPublisher, queueNames } from '@seckill/queue';
+import { StockStore } from '@seckill/stock';
+import { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { TokenService } from './http/auth.ts';
+import { LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
+import { SaleCatalog } from './seckill/catalog.ts';
+import { SaleEvents } from './seckill/events.ts';
+import { OrderIds } from './seckill/order-ids.ts';
+import { SoldOutFlags } from './seckill/sold-out.ts';
+import { GoodsStore } from './stores/goods.ts';
+import { OrderStore } from './stores/orders.ts';
+import { UserStore } from './stores/users.ts';
+
+/** Everything the routes use, connected once per process. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  db: Pool;
+  redis: Redis;
+  stock: StockStore;
+  publisher: OrderPublisher;
+  tokens: TokenService;
+  users: UserStore;
+  goods: GoodsStore;
+  orders: OrderStore;
+  catalog: SaleCatalog;
+  events: SaleEvents;
+  soldOut: SoldOutFlags;
+  orderIds: OrderIds;
+  redisLimiter: RedisLimiter;
+  localLimiter: LocalLimiter;
+  close(): Promise<void>;
+}
+
+function redisClient(url: string) {
+  return new Redis(url, {
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+}
+
+export async function createServices(config: Config, log?: Logger): Promise<Services> {
+  const logger = log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const db = createPool(config.mysql, { connectionLimit: 20 });
+  const redis = redisClient(config.redisUrl);
+  const sub = redisClient(config.redisUrl);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
+  sub.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber'));
+  const stock = new StockStore(redis, config.prefix);
+  const publisher = new OrderPublisher({
+    url: config.amqpUrl,
+    names: queueNames(config.prefix),
+    confirmTimeoutMs: config.confirmTimeoutMs,
+    onState: (state, err) =>
+      state === 'connected'
+        ? logger.info('rabbitmq connected')
+        : logger.warn({ err: err?.message }, 'rabbitmq disconnected'),
+  });
+  await publisher.start();
+
+  const goods = new GoodsStore(db);
+  const catalog = new SaleCatalog(goods, stock);
+  const events = new SaleEvents(redis, sub, config.prefix);
+  const soldOut = new SoldOutFlags(config.soldOutFlagMs);
+  await events.listen((e) => {
+    soldOut.clear(e.goodsId);
+    if (e.type === 'changed') catalog.invalidate();
+  });
+  const workerId = await redis.incr(`${config.prefix}sk:workers`);
+  const localLimiter = new LocalLimiter();
+
+  return {
+    config,
+    log: logger,
+    db,
+    redis,
+    stock,
+    publisher,
+    tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds),
+    users: new UserStore(db),
+    goods,
+    orders: new OrderStore(db),
+    catalog,
+    events,
+    soldOut,
+    orderIds: new OrderIds(workerId),
+    redisLimiter: new RedisLimiter(redis, config.prefix),
+    localLimiter,
+    async close() {
+      localLimiter.close();
+      await publisher.close();
+      sub.disconnect();
+      await redis.quit().catch(() => {});
+      await db.end().catch(() => {});
+    },
+  };
+}
