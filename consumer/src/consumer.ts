@@ -1,7 +1,12 @@
 import { OrderMessage } from '@seckill/contracts';
 import { assertTopology, type QueueNames } from '@seckill/queue';
 import type { StockStore } from '@seckill/stock';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import amqp, {
+  type Channel,
+  type ChannelModel,
+  type ConsumeMessage,
+  type RecoveringChannelModel,
+} from 'amqplib';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { backoffMs, classify, PermanentFailure } from './errors.ts';
@@ -50,7 +55,15 @@ export class OrderConsumer {
   private consumers = new Map<Channel, string>();
   private stopping = false;
   /** Written orders and batches, for logs and tests. */
-  readonly counters = { batches: 0, created: 0, existing: 0, soldOut: 0, stale: 0, dropped: 0, dead: 0 };
+  readonly counters = {
+    batches: 0,
+    created: 0,
+    existing: 0,
+    soldOut: 0,
+    stale: 0,
+    dropped: 0,
+    dead: 0,
+  };
 
   constructor(private readonly o: ConsumerOptions) {}
 
@@ -68,15 +81,24 @@ export class OrderConsumer {
           await assertTopology(ch, this.o.names);
           await ch.prefetch(this.o.prefetch);
           if (this.stopping) return;
-          const { consumerTag } = await ch.consume(this.o.names.orders, (msg) => msg && this.receive({ msg, ch }), {
-            noAck: false,
-          });
+          const { consumerTag } = await ch.consume(
+            this.o.names.orders,
+            (msg) => msg && this.receive({ msg, ch }),
+            {
+              noAck: false,
+            },
+          );
           this.consumers.set(ch, consumerTag);
-          this.o.log.info({ queue: this.o.names.orders, prefetch: this.o.prefetch }, 'consuming orders');
+          this.o.log.info(
+            { queue: this.o.names.orders, prefetch: this.o.prefetch },
+            'consuming orders',
+          );
         },
       },
     });
-    this.model.on('disconnect', (err: Error) => this.o.log.warn({ err: err.message }, 'rabbitmq disconnected'));
+    this.model.on('disconnect', (err: Error) =>
+      this.o.log.warn({ err: err.message }, 'rabbitmq disconnected'),
+    );
     this.model.on('error', () => {});
   }
 
@@ -91,9 +113,11 @@ export class OrderConsumer {
     this.timer = null;
     if (this.buffer.length === 0) return;
     const batch = this.buffer.splice(0, this.o.batchSize);
-    this.chain = this.chain.then(() => this.process(batch)).catch((err: unknown) => {
-      this.o.log.error({ err }, 'batch failed; its messages will be redelivered');
-    });
+    this.chain = this.chain
+      .then(() => this.process(batch))
+      .catch((err: unknown) => {
+        this.o.log.error({ err }, 'batch failed; its messages will be redelivered');
+      });
     if (this.buffer.length > 0) this.flush();
   }
 
@@ -107,7 +131,9 @@ export class OrderConsumer {
     }
     // Claim first: a reservation the API undid (publish not confirmed) must not become an order.
     const claims = await this.retrying('claim', () =>
-      Promise.all(valid.map((p) => this.o.stock.claim(p.order.goodsId, p.order.userId, p.order.orderId))),
+      Promise.all(
+        valid.map((p) => this.o.stock.claim(p.order.goodsId, p.order.userId, p.order.orderId)),
+      ),
     );
     const toWrite = new Map<number, Parsed[]>();
     valid.forEach((p, i) => {
@@ -126,7 +152,13 @@ export class OrderConsumer {
   private async writeGroup(goodsId: number, group: Parsed[]) {
     let outcomes: Map<string, WriteOutcome>;
     try {
-      outcomes = await this.retrying('write', () => writeSaleOrders(this.o.db, goodsId, group.map((p) => p.order)));
+      outcomes = await this.retrying('write', () =>
+        writeSaleOrders(
+          this.o.db,
+          goodsId,
+          group.map((p) => p.order),
+        ),
+      );
     } catch (err) {
       if (group.length > 1) {
         // One bad message must not sink the others: write them one by one.
@@ -151,7 +183,11 @@ export class OrderConsumer {
       if (outcome.kind === 'created' || outcome.kind === 'existing') {
         await this.o.stock.settle(goodsId, userId, outcome.orderId, orderId);
       } else if (outcome.kind === 'sold_out') {
-        await this.o.stock.release(goodsId, userId, orderId, { force: true, result: 'sold_out', returnUnit: false });
+        await this.o.stock.release(goodsId, userId, orderId, {
+          force: true,
+          result: 'sold_out',
+          returnUnit: false,
+        });
       }
     });
   }
@@ -161,7 +197,11 @@ export class OrderConsumer {
     const { goodsId, userId, orderId } = p.order;
     this.o.log.error({ err, goodsId, userId, orderId }, 'order cannot be written; dead-lettered');
     const released = await this.retrying('release', () =>
-      this.o.stock.release(goodsId, userId, orderId, { force: true, result: 'failed', returnUnit: true }),
+      this.o.stock.release(goodsId, userId, orderId, {
+        force: true,
+        result: 'failed',
+        returnUnit: true,
+      }),
     );
     if (released === 'released') this.o.onStockReturned?.(goodsId);
     this.deadLetter(p, 'write failed');
@@ -177,7 +217,11 @@ export class OrderConsumer {
         return await fn();
       } catch (err) {
         const kind = err instanceof PermanentFailure ? 'permanent' : classify(err);
-        if (kind === 'permanent' || (kind === 'unknown' && attempt + 1 >= this.o.maxUnknownAttempts)) throw err;
+        if (
+          kind === 'permanent' ||
+          (kind === 'unknown' && attempt + 1 >= this.o.maxUnknownAttempts)
+        )
+          throw err;
         const wait = backoffMs(attempt);
         this.o.log.warn({ err: (err as Error).message, what, attempt, wait }, 'retrying');
         await sleep(wait);

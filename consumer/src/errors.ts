@@ -38,7 +38,10 @@ export function classify(err: unknown): ErrorKind {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (TRANSIENT_CODES.has(code) || e?.fatal === true) return 'transient';
   if (PERMANENT_CODES.has(code)) return 'permanent';
-  if (typeof e?.message === 'string' && /Pool is closed|connect|Connection is closed|timeout/i.test(e.message)) {
+  if (
+    typeof e?.message === 'string' &&
+    /Pool is closed|connect|Connection is closed|timeout/i.test(e.message)
+  ) {
     return 'transient';
   }
   return 'unknown';

@@ -12,7 +12,9 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'stopping: finishing in-flight orders');
     setTimeout(() => {
-      log.error('in-flight work did not finish in 30 s; exiting (unacked messages will be redelivered)');
+      log.error(
+        'in-flight work did not finish in 30 s; exiting (unacked messages will be redelivered)',
+      );
       process.exit(1);
     }, 30_000).unref();
     void running.stop().then(() => {

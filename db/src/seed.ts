@@ -144,7 +144,17 @@ export async function seed(db: Pool, opts: SeedOptions) {
       const [res] = await db.query<ResultSetHeader>(
         `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [s.name, s.description, `/images/goods/${s.image}`, s.price, s.seckillPrice, s.stock, s.stock, start, end],
+        [
+          s.name,
+          s.description,
+          `/images/goods/${s.image}`,
+          s.price,
+          s.seckillPrice,
+          s.stock,
+          s.stock,
+          start,
+          end,
+        ],
       );
       log(`created sale #${res.insertId} ${s.name}`);
     } else if (opts.reset) {

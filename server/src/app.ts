@@ -40,7 +40,14 @@ export function buildApp(s: Services): Koa {
   app.use(loadtestFlag(s.config.loadtestKey));
   app.use(jsonBody(BODY_LIMIT));
   const router = new Router();
-  for (const routes of [healthRoutes, authRoutes, goodsRoutes, seckillRoutes, orderRoutes, adminRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    authRoutes,
+    goodsRoutes,
+    seckillRoutes,
+    orderRoutes,
+    adminRoutes,
+  ]) {
     router.use(routes(s).routes());
   }
   app.use(router.routes());

@@ -5,7 +5,8 @@ import { createServices } from './services.ts';
 async function main() {
   const config = loadConfig();
   const s = await createServices(config);
-  if (!(await s.publisher.waitReady(10_000))) s.log.warn('RabbitMQ not reachable yet; orders answer 503 until it is');
+  if (!(await s.publisher.waitReady(10_000)))
+    s.log.warn('RabbitMQ not reachable yet; orders answer 503 until it is');
   const warmed = await s.catalog.warmAll();
   s.log.info({ sales: warmed }, 'stock warmed into Redis');
   const server = buildApp(s).listen(config.port, config.host, () =>

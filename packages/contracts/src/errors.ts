@@ -1,10 +1,16 @@
 /** Every error the API can answer with: one stable code, its HTTP status, and a default message. */
 export const ERRORS = {
   UNAUTHORIZED: { status: 401, message: 'Please log in first.' },
-  TOKEN_INVALID: { status: 401, message: 'Your session is invalid or has expired; please log in again.' },
+  TOKEN_INVALID: {
+    status: 401,
+    message: 'Your session is invalid or has expired; please log in again.',
+  },
   BAD_CREDENTIALS: { status: 401, message: 'Wrong username or password.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
-  BAD_PATH: { status: 403, message: 'This purchase link is invalid, used or expired; request a new one.' },
+  BAD_PATH: {
+    status: 403,
+    message: 'This purchase link is invalid, used or expired; request a new one.',
+  },
   NOT_STARTED: { status: 403, message: 'The sale has not started yet.' },
   ENDED: { status: 403, message: 'The sale has ended.' },
   BAD_CAPTCHA: { status: 403, message: 'The verification code is wrong or expired.' },
@@ -17,7 +23,10 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON (Content-Type: application/json).' },
   INVALID_JSON: { status: 422, message: 'The request body is not valid JSON.' },
   VALIDATION: { status: 422, message: 'Some fields are invalid.' },
-  RATE_LIMITED: { status: 429, message: 'Too many requests; please slow down and try again shortly.' },
+  RATE_LIMITED: {
+    status: 429,
+    message: 'Too many requests; please slow down and try again shortly.',
+  },
   RETRY: { status: 503, message: 'The service is busy; please try again in a moment.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

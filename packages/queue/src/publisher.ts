@@ -1,5 +1,5 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
-import { OrderMessage } from '@seckill/contracts';
+import { type OrderMessage } from '@seckill/contracts';
 import type { QueueNames } from './names.ts';
 import { assertTopology, queueDepth, type QueueDepth } from './topology.ts';
 

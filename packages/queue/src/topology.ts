@@ -27,6 +27,13 @@ export interface QueueDepth {
 }
 
 export async function queueDepth(ch: Channel, names: QueueNames): Promise<QueueDepth> {
-  const [orders, dead] = await Promise.all([ch.checkQueue(names.orders), ch.checkQueue(names.dead)]);
-  return { ready: orders.messageCount, deadLetters: dead.messageCount, consumers: orders.consumerCount };
+  const [orders, dead] = await Promise.all([
+    ch.checkQueue(names.orders),
+    ch.checkQueue(names.dead),
+  ]);
+  return {
+    ready: orders.messageCount,
+    deadLetters: dead.messageCount,
+    consumers: orders.consumerCount,
+  };
 }

@@ -81,10 +81,22 @@ export class StockStore {
     return saleKeys(this.prefix, goodsId);
   }
 
-  async reserve(goodsId: number, userId: number, path: string, orderId: string): Promise<Reservation> {
+  async reserve(
+    goodsId: number,
+    userId: number,
+    path: string,
+    orderId: string,
+  ): Promise<Reservation> {
     const k = this.keys(goodsId);
     const [code, price, round] = await this.cmd.skReserve(
-      k.stock, k.meta, k.buyers, k.results, k.path(userId), userId, path, orderId,
+      k.stock,
+      k.meta,
+      k.buyers,
+      k.results,
+      k.path(userId),
+      userId,
+      path,
+      orderId,
     );
     const outcome = outcomeName(code ?? NaN);
     if (outcome === 'OK') return { outcome, price: price ?? 0, round: round ?? 0 };
@@ -99,16 +111,35 @@ export class StockStore {
   ): Promise<OutcomeName> {
     const k = this.keys(goodsId);
     const code = await this.cmd.skIssuePath(
-      k.captcha(userId), k.meta, k.stock, k.buyers, k.path(userId),
-      opts.answer.toLowerCase(), opts.maxTries, opts.path, opts.ttlMs, opts.skipCaptcha ? '1' : '0', userId,
+      k.captcha(userId),
+      k.meta,
+      k.stock,
+      k.buyers,
+      k.path(userId),
+      opts.answer.toLowerCase(),
+      opts.maxTries,
+      opts.path,
+      opts.ttlMs,
+      opts.skipCaptcha ? '1' : '0',
+      userId,
     );
     return outcomeName(code);
   }
 
   /** Stores a fresh captcha answer for a user and sale; it works once and expires. */
-  async storeCaptcha(goodsId: number, userId: number, answer: string, ttlMs: number): Promise<void> {
+  async storeCaptcha(
+    goodsId: number,
+    userId: number,
+    answer: string,
+    ttlMs: number,
+  ): Promise<void> {
     const key = this.keys(goodsId).captcha(userId);
-    await this.redis.multi().del(key).hset(key, 'a', answer.toLowerCase(), 'n', 0).pexpire(key, ttlMs).exec();
+    await this.redis
+      .multi()
+      .del(key)
+      .hset(key, 'a', answer.toLowerCase(), 'n', 0)
+      .pexpire(key, ttlMs)
+      .exec();
   }
 
   /**
@@ -123,8 +154,15 @@ export class StockStore {
   ): Promise<ReleaseResult> {
     const k = this.keys(goodsId);
     const code = await this.cmd.skRelease(
-      k.stock, k.buyers, k.claimed, k.results, userId, orderId,
-      opts.force ? '1' : '0', opts.result, opts.returnUnit ? '1' : '0',
+      k.stock,
+      k.buyers,
+      k.claimed,
+      k.results,
+      userId,
+      orderId,
+      opts.force ? '1' : '0',
+      opts.result,
+      opts.returnUnit ? '1' : '0',
     );
     return code === 1 ? 'released' : code === -1 ? 'claimed' : 'gone';
   }
@@ -136,7 +174,12 @@ export class StockStore {
   }
 
   /** Records a committed order (`orderId`, which may be an earlier one of this buyer) for polling. */
-  async settle(goodsId: number, userId: number, orderId: string, reservedOrderId: string): Promise<void> {
+  async settle(
+    goodsId: number,
+    userId: number,
+    orderId: string,
+    reservedOrderId: string,
+  ): Promise<void> {
     const k = this.keys(goodsId);
     await this.cmd.skSettle(k.stock, k.buyers, k.results, userId, orderId, reservedOrderId);
   }
@@ -149,8 +192,18 @@ export class StockStore {
     const k = this.keys(sale.goodsId);
     const pairs = opts.buyers.flatMap((b) => [b.userId, b.orderId]);
     const code = await this.cmd.skWarm(
-      k.stock, k.meta, k.buyers, k.claimed, k.results,
-      sale.startMs, sale.endMs, sale.price, sale.round, sale.stock, opts.reset ? '1' : '0', ...pairs,
+      k.stock,
+      k.meta,
+      k.buyers,
+      k.claimed,
+      k.results,
+      sale.startMs,
+      sale.endMs,
+      sale.price,
+      sale.round,
+      sale.stock,
+      opts.reset ? '1' : '0',
+      ...pairs,
     );
     return code === 1 ? 'warmed' : 'kept';
   }
@@ -165,7 +218,10 @@ export class StockStore {
   }
 
   /** The buyer's outcome for polling: a final result if recorded, else queued while a mark exists. */
-  async result(goodsId: number, userId: number): Promise<{ status: 'queued' | 'success' | 'sold_out' | 'failed' | 'none'; orderId?: string }> {
+  async result(
+    goodsId: number,
+    userId: number,
+  ): Promise<{ status: 'queued' | 'success' | 'sold_out' | 'failed' | 'none'; orderId?: string }> {
     const k = this.keys(goodsId);
     const [result, holder] = await Promise.all([
       this.redis.hget(k.results, String(userId)),

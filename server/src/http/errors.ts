@@ -36,7 +36,12 @@ function toBody(err: unknown): { status: number; body: ApiErrorBody; unexpected:
   }
   const status = (err as { status?: unknown })?.status;
   const code = typeof status === 'number' ? STATUS_CODES[status] : undefined;
-  if (code) return { status: ERRORS[code].status, body: { code, message: ERRORS[code].message }, unexpected: false };
+  if (code)
+    return {
+      status: ERRORS[code].status,
+      body: { code, message: ERRORS[code].message },
+      unexpected: false,
+    };
   // Anything else is a dependency or a bug: the caller may retry; the details stay in the log.
   return { status: 503, body: { code: 'RETRY', message: ERRORS.RETRY.message }, unexpected: true };
 }

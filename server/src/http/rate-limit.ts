@@ -17,13 +17,15 @@ export class RedisLimiter implements Limiter {
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    if (!('skWindow' in redis)) redis.defineCommand('skWindow', { numberOfKeys: 1, lua: WINDOW_LUA });
+    if (!('skWindow' in redis))
+      redis.defineCommand('skWindow', { numberOfKeys: 1, lua: WINDOW_LUA });
   }
 
   async hit(name: string, id: string, limit: Limit): Promise<boolean> {
     if (limit.max === 0) return true;
     const key = `${this.prefix}rl:${name}:${id}`;
-    const run = (this.redis as unknown as { skWindow(k: string, ms: number): Promise<number> }).skWindow;
+    const run = (this.redis as unknown as { skWindow(k: string, ms: number): Promise<number> })
+      .skWindow;
     const count = await run.call(this.redis, key, limit.windowMs);
     return count <= limit.max;
   }
@@ -93,7 +95,8 @@ export function shedLoad(maxInflight: number, rps: number): Middleware {
         second = now;
         count = 0;
       }
-      if (++count > rps) throw new AppError('RATE_LIMITED', 'The shop is very busy; please try again.');
+      if (++count > rps)
+        throw new AppError('RATE_LIMITED', 'The shop is very busy; please try again.');
     }
     if (maxInflight > 0 && inflight >= maxInflight) {
       throw new AppError('RATE_LIMITED', 'The shop is very busy; please try again.');

@@ -46,7 +46,10 @@ export function adminRoutes(s: Services): Router {
     if (!row) throw new AppError('RETRY');
     await publish(row, true);
     ctx.status = 201;
-    ctx.body = { item: await saleOf(id), serverTime: new Date().toISOString() } satisfies SaleResponse;
+    ctx.body = {
+      item: await saleOf(id),
+      serverTime: new Date().toISOString(),
+    } satisfies SaleResponse;
   });
 
   r.put('/api/admin/goods/:id', async (ctx) => {
@@ -56,7 +59,10 @@ export function adminRoutes(s: Services): Router {
     const row = await s.goods.get(id);
     if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
     await publish(row, false);
-    ctx.body = { item: await saleOf(id), serverTime: new Date().toISOString() } satisfies SaleResponse;
+    ctx.body = {
+      item: await saleOf(id),
+      serverTime: new Date().toISOString(),
+    } satisfies SaleResponse;
   });
 
   r.post('/api/admin/goods/:id/reset', async (ctx) => {
@@ -65,7 +71,10 @@ export function adminRoutes(s: Services): Router {
     const row = await s.goods.reset(id, body.stock);
     if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
     await publish(row, true);
-    ctx.body = { item: await saleOf(id), serverTime: new Date().toISOString() } satisfies SaleResponse;
+    ctx.body = {
+      item: await saleOf(id),
+      serverTime: new Date().toISOString(),
+    } satisfies SaleResponse;
   });
 
   r.get('/api/admin/stats', async (ctx) => {
@@ -76,17 +85,15 @@ export function adminRoutes(s: Services): Router {
       s.publisher.depth().catch(() => ({ ready: -1, deadLetters: -1, consumers: -1 })),
     ]);
     const now = Date.now();
-    const items = rows.map(
-      (g): SaleStats => ({
-        id: g.id,
-        name: g.name,
-        status: saleStatus(g, left.get(g.id) ?? g.stockLeft, now),
-        stock: g.stockTotal,
-        stockLeftDb: g.stockLeft,
-        stockLeftRedis: left.get(g.id) ?? null,
-        orders: orders.get(g.id) ?? 0,
-      }),
-    );
+    const items = rows.map((g): SaleStats => ({
+      id: g.id,
+      name: g.name,
+      status: saleStatus(g, left.get(g.id) ?? g.stockLeft, now),
+      stock: g.stockTotal,
+      stockLeftDb: g.stockLeft,
+      stockLeftRedis: left.get(g.id) ?? null,
+      orders: orders.get(g.id) ?? 0,
+    }));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { items, queue, serverTime: new Date(now).toISOString() } satisfies StatsResponse;
   });

@@ -15,13 +15,17 @@ export function authRoutes(s: Services): Router {
   const r = new Router();
   const { limits } = s.config;
 
-  r.post('/api/auth/register', rateLimit(s.redisLimiter, 'register', limits.register, byIp), async (ctx) => {
-    const body = parse(RegisterBody, ctx.request.body);
-    const user = await s.users.create(body.username, await hashPassword(body.password));
-    if (!user) throw new AppError('USERNAME_TAKEN');
-    ctx.status = 201;
-    ctx.body = { token: s.tokens.sign(user), user } satisfies AuthResponse;
-  });
+  r.post(
+    '/api/auth/register',
+    rateLimit(s.redisLimiter, 'register', limits.register, byIp),
+    async (ctx) => {
+      const body = parse(RegisterBody, ctx.request.body);
+      const user = await s.users.create(body.username, await hashPassword(body.password));
+      if (!user) throw new AppError('USERNAME_TAKEN');
+      ctx.status = 201;
+      ctx.body = { token: s.tokens.sign(user), user } satisfies AuthResponse;
+    },
+  );
 
   r.post('/api/auth/login', rateLimit(s.redisLimiter, 'login', limits.login, byIp), async (ctx) => {
     const body = parse(LoginBody, ctx.request.body);
@@ -36,7 +40,9 @@ export function authRoutes(s: Services): Router {
     const me = currentUser(ctx.state);
     const found = await s.users.findById(me.id);
     if (!found) throw new AppError('TOKEN_INVALID');
-    ctx.body = { user: { id: found.id, username: found.username, role: found.role } satisfies PublicUser };
+    ctx.body = {
+      user: { id: found.id, username: found.username, role: found.role } satisfies PublicUser,
+    };
   });
 
   return r;

@@ -8,7 +8,10 @@ export function goodsRoutes(s: Services): Router {
   const r = new Router();
 
   r.get('/api/goods', async (ctx) => {
-    ctx.body = { items: await s.catalog.list(), serverTime: new Date().toISOString() } satisfies SaleListResponse;
+    ctx.body = {
+      items: await s.catalog.list(),
+      serverTime: new Date().toISOString(),
+    } satisfies SaleListResponse;
   });
 
   r.get('/api/goods/:id', async (ctx) => {

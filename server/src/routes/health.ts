@@ -2,7 +2,10 @@ import Router from '@koa/router';
 import type { Services } from '../services.ts';
 
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms)),
+  ]);
 }
 
 export function healthRoutes(s: Services): Router {
@@ -12,8 +15,14 @@ export function healthRoutes(s: Services): Router {
   });
   r.get('/readyz', async (ctx) => {
     const [mysql, redis, rabbitmq] = await Promise.all([
-      within(1000, s.db.query('SELECT 1')).then(() => true, () => false),
-      within(1000, s.redis.ping()).then(() => true, () => false),
+      within(1000, s.db.query('SELECT 1')).then(
+        () => true,
+        () => false,
+      ),
+      within(1000, s.redis.ping()).then(
+        () => true,
+        () => false,
+      ),
       Promise.resolve(s.publisher.ready),
     ]);
     const ready = mysql && redis && rabbitmq;

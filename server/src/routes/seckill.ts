@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
-import { IdParam, PathBody, PathToken, type OrderQueuedResponse, type OrderResult, type PathResponse } from '@seckill/contracts';
+import {
+  IdParam,
+  PathBody,
+  PathToken,
+  type OrderQueuedResponse,
+  type OrderResult,
+  type PathResponse,
+} from '@seckill/contracts';
 import { currentUser, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
@@ -15,36 +22,49 @@ export function seckillRoutes(s: Services): Router {
   const { limits } = s.config;
   const auth = requireUser(s.tokens);
 
-  r.get('/api/seckill/:goodsId/captcha', auth, rateLimit(s.redisLimiter, 'captcha', limits.captcha, byIp), async (ctx) => {
-    const goodsId = parse(IdParam, ctx.params.goodsId);
-    const user = currentUser(ctx.state);
-    const { svg, answer } = makeCaptcha();
-    await s.stock.storeCaptcha(goodsId, user.id, answer, s.config.captchaTtlMs);
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = 'image/svg+xml';
-    ctx.body = svg;
-  });
+  r.get(
+    '/api/seckill/:goodsId/captcha',
+    auth,
+    rateLimit(s.redisLimiter, 'captcha', limits.captcha, byIp),
+    async (ctx) => {
+      const goodsId = parse(IdParam, ctx.params.goodsId);
+      const user = currentUser(ctx.state);
+      const { svg, answer } = makeCaptcha();
+      await s.stock.storeCaptcha(goodsId, user.id, answer, s.config.captchaTtlMs);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'image/svg+xml';
+      ctx.body = svg;
+    },
+  );
 
-  r.post('/api/seckill/:goodsId/path', auth, rateLimit(s.redisLimiter, 'path', limits.path, byUser), async (ctx) => {
-    const goodsId = parse(IdParam, ctx.params.goodsId);
-    const user = currentUser(ctx.state);
-    const skipCaptcha = ctx.state.loadtest === true;
-    const body = skipCaptcha && ctx.request.body === undefined ? { captcha: 'x' } : parse(PathBody, ctx.request.body);
-    const path = randomBytes(24).toString('base64url');
-    const outcome = await s.stock.issuePath(goodsId, user.id, {
-      answer: body.captcha,
-      maxTries: s.config.captchaMaxTries,
-      path,
-      ttlMs: s.config.pathTtlMs,
-      skipCaptcha,
-    });
-    if (outcome === 'NOT_WARMED') {
-      if (!(await s.goods.get(goodsId))) throw new AppError('NOT_FOUND', 'No such sale.');
-      throw new AppError('RETRY', 'This sale is being prepared; please try again in a moment.');
-    }
-    if (outcome !== 'OK') throw new AppError(outcome);
-    ctx.body = { path } satisfies PathResponse;
-  });
+  r.post(
+    '/api/seckill/:goodsId/path',
+    auth,
+    rateLimit(s.redisLimiter, 'path', limits.path, byUser),
+    async (ctx) => {
+      const goodsId = parse(IdParam, ctx.params.goodsId);
+      const user = currentUser(ctx.state);
+      const skipCaptcha = ctx.state.loadtest === true;
+      const body =
+        skipCaptcha && ctx.request.body === undefined
+          ? { captcha: 'x' }
+          : parse(PathBody, ctx.request.body);
+      const path = randomBytes(24).toString('base64url');
+      const outcome = await s.stock.issuePath(goodsId, user.id, {
+        answer: body.captcha,
+        maxTries: s.config.captchaMaxTries,
+        path,
+        ttlMs: s.config.pathTtlMs,
+        skipCaptcha,
+      });
+      if (outcome === 'NOT_WARMED') {
+        if (!(await s.goods.get(goodsId))) throw new AppError('NOT_FOUND', 'No such sale.');
+        throw new AppError('RETRY', 'This sale is being prepared; please try again in a moment.');
+      }
+      if (outcome !== 'OK') throw new AppError(outcome);
+      ctx.body = { path } satisfies PathResponse;
+    },
+  );
 
   r.post(
     '/api/seckill/:goodsId/:path/order',

@@ -55,7 +55,10 @@ export async function placeOrder(
       reservedAt: Date.now(),
     });
   } catch (err) {
-    deps.log.warn({ err, goodsId, userId, orderId }, 'order not confirmed; undoing the reservation');
+    deps.log.warn(
+      { err, goodsId, userId, orderId },
+      'order not confirmed; undoing the reservation',
+    );
     const undone = await deps.stock
       .release(goodsId, userId, orderId, { force: false, result: '', returnUnit: true })
       .catch((e: unknown) => {

@@ -58,7 +58,10 @@ export class GoodsStore {
   }
 
   async get(id: number): Promise<GoodsRow | null> {
-    const [rows] = await this.db.execute<GoodsRecord[]>(`SELECT ${COLUMNS} FROM goods WHERE id = ?`, [id]);
+    const [rows] = await this.db.execute<GoodsRecord[]>(
+      `SELECT ${COLUMNS} FROM goods WHERE id = ?`,
+      [id],
+    );
     return rows[0] ? toGoods(rows[0]) : null;
   }
 
@@ -66,7 +69,17 @@ export class GoodsStore {
     const [res] = await this.db.execute<ResultSetHeader>(
       `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [s.name, s.description, s.imageUrl, s.price, s.seckillPrice, s.stock, s.stock, new Date(s.startAt), new Date(s.endAt)],
+      [
+        s.name,
+        s.description,
+        s.imageUrl,
+        s.price,
+        s.seckillPrice,
+        s.stock,
+        s.stock,
+        new Date(s.startAt),
+        new Date(s.endAt),
+      ],
     );
     return res.insertId;
   }
@@ -76,7 +89,16 @@ export class GoodsStore {
     const [res] = await this.db.execute<ResultSetHeader>(
       `UPDATE goods SET name = ?, description = ?, image_url = ?, price = ?, seckill_price = ?, start_at = ?, end_at = ?
        WHERE id = ?`,
-      [s.name, s.description, s.imageUrl, s.price, s.seckillPrice, new Date(s.startAt), new Date(s.endAt), id],
+      [
+        s.name,
+        s.description,
+        s.imageUrl,
+        s.price,
+        s.seckillPrice,
+        new Date(s.startAt),
+        new Date(s.endAt),
+        id,
+      ],
     );
     return res.affectedRows === 1;
   }
@@ -89,7 +111,10 @@ export class GoodsStore {
     const conn = await this.db.getConnection();
     try {
       await conn.beginTransaction();
-      const [locked] = await conn.execute<GoodsRecord[]>(`SELECT ${COLUMNS} FROM goods WHERE id = ? FOR UPDATE`, [id]);
+      const [locked] = await conn.execute<GoodsRecord[]>(
+        `SELECT ${COLUMNS} FROM goods WHERE id = ? FOR UPDATE`,
+        [id],
+      );
       if (!locked[0]) {
         await conn.rollback();
         return null;
@@ -100,7 +125,12 @@ export class GoodsStore {
         [stock, stock, id],
       );
       await conn.commit();
-      return { ...toGoods(locked[0]), stockTotal: stock, stockLeft: stock, version: locked[0].version + 1 };
+      return {
+        ...toGoods(locked[0]),
+        stockTotal: stock,
+        stockLeft: stock,
+        version: locked[0].version + 1,
+      };
     } catch (err) {
       await conn.rollback().catch(() => {});
       throw err;
