@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { saleKeys, StockStore, type SaleWindow } from '../src/index.ts';
+
+const prefix = `ts${randomBytes(4).toString('hex')}:`;
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const stock = new StockStore(redis, prefix);
+let goodsId = 0;
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+const sale = (over: Partial<SaleWindow> = {}): SaleWindow => ({
+  goodsId,
+  startMs: Date.now() - 60_000,
+  endMs: Date.now() + 60_000,
+  price: 990,
+  round: 3,
+  stock: 2,
+  ...over,
+});
+const setPath = (userId: number, token: string) =>
+  redis.set(saleKeys(prefix, goodsId).path(userId), token, 'PX', 10_000);
+
+beforeEach(() => {
+  goodsId += 1;
+});
+
+describe('reserve.lua', () => {
+  it('reserves, marks the buyer and uses the path up', async () => {
+    await stock.warm(sale(), { reset: true, buyers: [] });
+    await setPath(7, 'p7');
+    expect(await stock.reserve(goodsId, 7, 'p7', '1001')).toEqual({
+      outcome: 'OK',
+      price: 990,
+      round: 3,
+    });
+    const k = saleKeys(prefix, goodsId);
+    expect(await redis.get(k.stock)).toBe('1');
+    expect(await redis.hget(k.buyers, '7')).toBe('1001');
+    expect(await redis.exists(k.path(7))).toBe(0);
+    expect(await stock.reserve(goodsId, 7, 'p7', '1002')).toEqual({ outcome: 'BAD_PATH' });
+  });
+
+  it('answers BAD_PATH for a wrong path and voids the right one', async () => {
+    await stock.warm(sale(), { reset: true, buyers: [] });
+    await setPath(1, 'right');
+    expect((await stock.reserve(goodsId, 1, 'wrong', '1')).outcome).toBe('BAD_PATH');
+    expect((await stock.reserve(goodsId, 1, 'right', '1')).outcome).toBe('BAD_PATH');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('2');
+  });
+
+  it('answers REPEAT for a buyer who already holds a unit', async () => {
+    await stock.warm(sale(), { reset: true, buyers: [] });
+    await setPath(1, 'a');
+    await stock.reserve(goodsId, 1, 'a', '1');
+    await setPath(1, 'b');
+    expect((await stock.reserve(goodsId, 1, 'b', '2')).outcome).toBe('REPEAT');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('1');
+  });
+
+  it('answers SOLD_OUT at zero and never goes below', async () => {
+    await stock.warm(sale({ stock: 1 }), { reset: true, buyers: [] });
+    await setPath(1, 'a');
+    await setPath(2, 'b');
+    expect((await stock.reserve(goodsId, 1, 'a', '1')).outcome).toBe('OK');
+    expect((await stock.reserve(goodsId, 2, 'b', '2')).outcome).toBe('SOLD_OUT');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('0');
+  });
+
+  it('answers NOT_STARTED and ENDED by the Redis clock', async () => {
+    await stock.warm(sale({ startMs: Date.now() + 60_000, endMs: Date.now() + 120_000 }), {
+      reset: true,
+      buyers: [],
+    });
+    await setPath(1, 'a');
+    expect((await stock.reserve(goodsId, 1, 'a', '1')).outcome).toBe('NOT_STARTED');
+    goodsId += 1;
+    await stock.warm(sale({ startMs: Date.now() - 120_000, endMs: Date.now() - 1 }), {
+      reset: true,
+      buyers: [],
+    });
+    await setPath(1, 'a');
+    expect((await stock.reserve(goodsId, 1, 'a', '1')).outcome).toBe('ENDED');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('2');
+  });
+
+  it('answers NOT_WARMED when the counter is missing', async () => {
+    await setPath(1, 'a');
+    expect((await stock.reserve(goodsId, 1, 'a', '1')).outcome).toBe('NOT_WARMED');
+    expect(await redis.exists(saleKeys(prefix, goodsId).stock)).toBe(0);
+  });
+});
+
+describe('release, claim and settle', () => {
+  async function reserved(userId = 1, orderId = '1') {
+    await stock.warm(sale(), { reset: true, buyers: [] });
+    await setPath(userId, 'p');
+    await stock.reserve(goodsId, userId, 'p', orderId);
+  }
+
+  it('lets the API undo an unclaimed reservation and leaves a tombstone the consumer drops', async () => {
+    await reserved();
+    expect(
+      await stock.release(goodsId, 1, '1', { force: false, result: '', returnUnit: true }),
+    ).toBe('released');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('2');
+    expect(await stock.result(goodsId, 1)).toEqual({ status: 'none' });
+    expect(await stock.claim(goodsId, 1, '1')).toBe('dropped');
+    expect(
+      await stock.release(goodsId, 1, '1', { force: false, result: '', returnUnit: true }),
+    ).toBe('gone');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('2');
+  });
+
+  it('refuses the API an undo once the consumer claimed the reservation', async () => {
+    await reserved();
+    expect(await stock.claim(goodsId, 1, '1')).toBe('claimed');
+    expect(
+      await stock.release(goodsId, 1, '1', { force: false, result: '', returnUnit: true }),
+    ).toBe('claimed');
+    expect(await stock.result(goodsId, 1)).toEqual({ status: 'queued' });
+    expect(
+      await stock.release(goodsId, 1, '1', { force: true, result: 'failed', returnUnit: true }),
+    ).toBe('released');
+    expect(await stock.result(goodsId, 1)).toEqual({ status: 'failed' });
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('2');
+  });
+
+  it('drops a message whose buyer holds another reservation; leaves an unknown one to MySQL', async () => {
+    await reserved(1, '2');
+    expect(await stock.claim(goodsId, 1, '1')).toBe('dropped');
+    expect(await stock.claim(goodsId, 9, '9')).toBe('untracked');
+  });
+
+  it('settles a committed order, returning the unit of a duplicate and counting an untracked one', async () => {
+    await reserved(1, '10');
+    await stock.settle(goodsId, 1, '10', '10');
+    expect(await stock.result(goodsId, 1)).toEqual({ status: 'success', orderId: '10' });
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('1');
+
+    await setPath(2, 'q');
+    await stock.reserve(goodsId, 2, 'q', '20');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('0');
+    await stock.settle(goodsId, 2, '5', '20'); // the buyer already had order 5: the unit goes back
+    expect(await stock.result(goodsId, 2)).toEqual({ status: 'success', orderId: '5' });
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('1');
+
+    await stock.settle(goodsId, 3, '30', '30'); // Redis never saw it: count it
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('0');
+    expect(await redis.hget(saleKeys(prefix, goodsId).buyers, '3')).toBe('30');
+  });
+});
+
+describe('warm.lua', () => {
+  it('keeps a live counter and rebuilds a lost one with its buyers', async () => {
+    await stock.warm(sale({ stock: 5 }), { reset: true, buyers: [] });
+    await redis.set(saleKeys(prefix, goodsId).stock, '3');
+    expect(await stock.warm(sale({ stock: 5, price: 700 }), { reset: false, buyers: [] })).toBe(
+      'kept',
+    );
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('3');
+    expect(await redis.hget(saleKeys(prefix, goodsId).meta, 'price')).toBe('700');
+    await redis.del(saleKeys(prefix, goodsId).stock);
+    expect(
+      await stock.warm(sale({ stock: 4 }), {
+        reset: false,
+        buyers: [{ userId: 8, orderId: '88' }],
+      }),
+    ).toBe('warmed');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('4');
+    expect(await stock.result(goodsId, 8)).toEqual({ status: 'success', orderId: '88' });
+  });
+});
+
+describe('issue-path.lua', () => {
+  it('checks the window before the captcha, then the buyer and the stock', async () => {
+    await stock.warm(sale({ stock: 1 }), { reset: true, buyers: [] });
+    const opts = (answer: string) => ({
+      answer,
+      maxTries: 2,
+      path: 'tok',
+      ttlMs: 5000,
+      skipCaptcha: false,
+    });
+    expect(await stock.issuePath(goodsId, 1, opts('abcd'))).toBe('BAD_CAPTCHA');
+    await stock.storeCaptcha(goodsId, 1, 'AbCd', 5000);
+    expect(await stock.issuePath(goodsId, 1, opts('ABCD'))).toBe('OK');
+    expect(await redis.get(saleKeys(prefix, goodsId).path(1))).toBe('tok');
+    expect(await redis.pttl(saleKeys(prefix, goodsId).path(1))).toBeGreaterThan(4000);
+    await stock.reserve(goodsId, 1, 'tok', '1');
+    await stock.storeCaptcha(goodsId, 1, 'x', 5000);
+    expect(await stock.issuePath(goodsId, 1, opts('x'))).toBe('REPEAT');
+    await stock.storeCaptcha(goodsId, 2, 'y', 5000);
+    expect(await stock.issuePath(goodsId, 2, opts('y'))).toBe('SOLD_OUT');
+    expect(await stock.issuePath(goodsId, 3, { ...opts(''), skipCaptcha: true })).toBe('SOLD_OUT');
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('config', () => {
+  it('refuses the default or a short secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).production).toBe(
+      true,
+    );
+  });
+
+  it('refuses the load-test key and the lab mode in production', () => {
+    const env = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
+    expect(() => loadConfig({ ...env, SECKILL_LOADTEST_KEY: 'k' })).toThrow(/LOADTEST/);
+    expect(() => loadConfig({ ...env, SECKILL_LAB: '1' })).toThrow(/LAB/);
+  });
+
+  it('has working local defaults and reads limits from the environment', () => {
+    const c = loadConfig({});
+    expect(c.mysql).toMatchObject({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      database: 'seckill',
+    });
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ LIMIT_PATH_PER_USER: '3' }).limits.path.max).toBe(3);
+    expect(() => loadConfig({ LIMIT_PATH_PER_USER: 'many' })).toThrow(/LIMIT_PATH_PER_USER/);
+  });
+});

@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hashPassword, migrate, mysqlConfigFromEnv } from '@seckill/db';
+import { runConsumer } from '@seckill/consumer';
+import { queueNames } from '@seckill/queue';
+import type { SaleCreateBody } from '@seckill/contracts';
+import amqp from 'amqplib';
+import mysql from 'mysql2/promise';
+import pino from 'pino';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createServices, type Services } from '../src/services.ts';
+
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+let sharedHash: Promise<string> | null = null;
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Start a consumer in this process (default true). */
+  consumer?: boolean;
+  consumerEnv?: { batchSize?: number; prefetch?: number };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * A whole stack for one test file: its own database, Redis key prefix and queue names on the real
+ * MariaDB, Redis and RabbitMQ, an API listening on a free port, and a consumer.
+ */
+export async function startHarness(opts: HarnessOptions = {}) {
+  const id = randomBytes(4).toString('hex');
+  const database = `seckill_t_${id}`;
+  const prefix = `t${id}:`;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    MYSQL_DATABASE: database,
+    SECKILL_PREFIX: prefix,
+    JWT_SECRET: `test-secret-${id}-0123456789abcdef0123456789`,
+    SECKILL_LOADTEST_KEY: `lt-${id}`,
+    ...opts.env,
+  };
+  const config = loadConfig(env);
+  await migrate(config.mysql);
+  const s = await createServices(config, log);
+  await s.publisher.waitReady(10_000);
+  const server = buildApp(s).listen(0, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+  const consumer =
+    opts.consumer === false
+      ? null
+      : await runConsumer(
+          {
+            mysql: config.mysql,
+            redisUrl: config.redisUrl,
+            amqpUrl: config.amqpUrl,
+            prefix,
+            prefetch: opts.consumerEnv?.prefetch ?? 400,
+            batchSize: opts.consumerEnv?.batchSize ?? 200,
+            batchWaitMs: 5,
+            maxUnknownAttempts: 3,
+          },
+          log,
+        );
+
+  function request<T = any>(
+    method: string,
+    path: string,
+    o: {
+      token?: string;
+      body?: unknown;
+      raw?: string | Buffer;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...o.headers };
+    let payload: Buffer | undefined;
+    if (o.raw !== undefined) payload = Buffer.from(o.raw);
+    else if (o.body !== undefined) {
+      payload = Buffer.from(JSON.stringify(o.body));
+      headers['content-type'] ??= 'application/json';
+    }
+    if (payload) headers['content-length'] = String(payload.length);
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: any = text;
+          if (String(res.headers['content-type'] ?? '').includes('json')) body = JSON.parse(text);
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers, text });
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  let userBatch = 0;
+  const admin = mysql.createPool({
+    ...mysqlConfigFromEnv(env),
+    connectionLimit: 4,
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
+
+  async function createUsers(count: number, role: 'user' | 'admin' = 'user', name = 'u') {
+    sharedHash ??= hashPassword('password123');
+    const hash = await sharedHash;
+    const batch = userBatch++;
+    const names = Array.from({ length: count }, (_, i) => `${name}${batch}_${i}`);
+    const users: Array<{ id: number; username: string; token: string }> = [];
+    for (let i = 0; i < names.length; i += 1000) {
+      const chunk = names.slice(i, i + 1000);
+      await admin.query('INSERT INTO users (username, password_hash, role) VALUES ?', [
+        chunk.map((n) => [n, hash, role]),
+      ]);
+      const rows = await query<{ id: number; username: string }>(
+        'SELECT id, username FROM users WHERE username IN (?)',
+        [chunk],
+      );
+      const ids = new Map(rows.map((r) => [r.username, r.id]));
+      for (const username of chunk) {
+        const user = { id: Number(ids.get(username)), username, role };
+        users.push({ id: user.id, username, token: s.tokens.sign(user) });
+      }
+    }
+    return users;
+  }
+
+  async function createSale(over: Partial<SaleCreateBody> = {}) {
+    const now = Date.now();
+    const body: SaleCreateBody = {
+      name: `Test sale ${randomBytes(3).toString('hex')}`,
+      description: 'A sale made by a test.',
+      imageUrl: '',
+      price: 10000,
+      seckillPrice: 5000,
+      stock: 10,
+      startAt: new Date(now - 60_000).toISOString(),
+      endAt: new Date(now + 3600_000).toISOString(),
+      ...over,
+    };
+    const goodsId = await s.goods.create(body);
+    const row = await s.goods.get(goodsId);
+    if (!row) throw new Error('sale not created');
+    await s.catalog.warm(row, true);
+    s.catalog.invalidate();
+    return { id: goodsId, ...body };
+  }
+
+  async function path(goodsId: number, token: string): Promise<ApiResponse> {
+    return request('POST', `/api/seckill/${goodsId}/path`, {
+      token,
+      headers: { 'x-loadtest-key': env.SECKILL_LOADTEST_KEY },
+    });
+  }
+
+  async function order(goodsId: number, token: string) {
+    const p = await path(goodsId, token);
+    if (p.status !== 200) return p;
+    return request('POST', `/api/seckill/${goodsId}/${p.body.path}/order`, { token });
+  }
+
+  async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (ok(v) || Date.now() > until) return v;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const [rows] = await admin.query(sql, params);
+    return rows as T[];
+  }
+
+  async function close() {
+    await consumer?.stop();
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    agent.destroy();
+    let cursor = '0';
+    do {
+      const [next, keys] = await s.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await s.redis.del(...keys);
+    } while (cursor !== '0');
+    const names = queueNames(prefix);
+    const conn = await amqp.connect(config.amqpUrl);
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(names.orders);
+    await ch.deleteQueue(names.dead);
+    await ch.deleteExchange(names.deadExchange);
+    await conn.close();
+    await s.close();
+    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await admin.end();
+  }
+
+  return {
+    id,
+    env,
+    config,
+    s: s as Services,
+    port,
+    prefix,
+    database,
+    consumer,
+    request,
+    createUsers,
+    createSale,
+    path,
+    order,
+    waitFor,
+    query,
+    close,
+  };
+}
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
