@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# For working on the code: API (reloads on change) on :8080, consumer, and Vite with a proxy on :5173.
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_pnpm
+install_deps
+ensure_services
+pnpm --silent migrate
+pnpm --silent seed
+trap 'kill 0' EXIT INT TERM
+(cd consumer && exec node --import tsx --watch src/main.ts) &
+(cd server && exec node --import tsx --watch src/main.ts) &
+if [ -d web ]; then pnpm --filter @seckill/web run dev & fi
+wait

@@ -1,0 +1,106 @@
+# Shared by start.sh and test.sh: the toolchain and the three services, installed or started only
+# where missing, so running a command twice is harmless.
+set -euo pipefail
+
+say() { printf '\033[1;34m[seckill]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[seckill]\033[0m %s\n' "$*" >&2; exit 1; }
+
+PNPM_VERSION=12.4.2
+MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
+MYSQL_PORT=${MYSQL_PORT:-3306}
+REDIS_PORT=6379
+AMQP_PORT=5672
+
+is_root() { [ "$(id -u)" = 0 ]; }
+on_debian() { [ -f /etc/debian_version ] && command -v apt-get >/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() { # name host port seconds
+  local i
+  for ((i = 0; i < $4 * 5; i++)); do
+    port_open "$2" "$3" && return 0
+    sleep 0.2
+  done
+  die "$1 did not answer on $2:$3 within $4 s"
+}
+
+APT_UPDATED=0
+apt_install() {
+  if ! is_root || ! on_debian; then
+    die "missing: $* — install it (Debian: sudo apt-get install -y $*), or run the whole stack with 'docker compose up -d'"
+  fi
+  if [ "$APT_UPDATED" = 0 ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    APT_UPDATED=1
+  fi
+  say "installing $* from Debian's packages"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_node() {
+  command -v node >/dev/null || die "Node.js 20+ is required: https://nodejs.org (or Debian: apt-get install nodejs npm)"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js 20+ is required, found $(node -v)"
+}
+
+ensure_pnpm() {
+  ensure_node
+  if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+    say "installing pnpm $PNPM_VERSION"
+    npm install -g "pnpm@$PNPM_VERSION" --silent >/dev/null 2>&1 || die "could not install pnpm: npm install -g pnpm@$PNPM_VERSION"
+  fi
+}
+
+install_deps() {
+  say "installing dependencies (pnpm install --frozen-lockfile)"
+  pnpm install --frozen-lockfile --reporter=append-only | grep -v '^Progress' || die "pnpm install failed"
+}
+
+ensure_mariadb() {
+  [ "$MYSQL_HOST" = 127.0.0.1 ] || [ "$MYSQL_HOST" = localhost ] || return 0
+  if ! port_open 127.0.0.1 "$MYSQL_PORT"; then
+    [ -x /usr/sbin/mariadbd ] || [ -x /usr/sbin/mysqld ] || apt_install mariadb-server
+    is_root || die "MySQL/MariaDB is not running on :$MYSQL_PORT — start it (sudo service mariadb start) or 'docker compose up -d mysql'"
+    say "starting MariaDB"
+    install -d -o mysql -g mysql /run/mysqld 2>/dev/null || true
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+    wait_port MariaDB 127.0.0.1 "$MYSQL_PORT" 60
+  fi
+  # A fresh Debian MariaDB lets root in through the socket only; the app connects over TCP.
+  if command -v mariadb >/dev/null && [ -z "${MYSQL_PASSWORD:-}" ] && [ "${MYSQL_USER:-root}" = root ]; then
+    if ! mariadb -h127.0.0.1 -P"$MYSQL_PORT" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+      is_root || die "root@localhost cannot log in over TCP without a password; set MYSQL_USER/MYSQL_PASSWORD"
+      say "allowing root@localhost over TCP without a password (local development only)"
+      mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('')"
+    fi
+  fi
+}
+
+ensure_redis() {
+  port_open 127.0.0.1 "$REDIS_PORT" && return 0
+  command -v redis-server >/dev/null || apt_install redis-server
+  say "starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log ||
+    die "Redis is not running on :$REDIS_PORT and could not be started — or 'docker compose up -d redis'"
+  wait_port Redis 127.0.0.1 "$REDIS_PORT" 20
+}
+
+ensure_rabbitmq() {
+  port_open 127.0.0.1 "$AMQP_PORT" && return 0
+  command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || apt_install rabbitmq-server
+  is_root || die "RabbitMQ is not running on :$AMQP_PORT — start it (sudo rabbitmq-server -detached) or 'docker compose up -d rabbitmq'"
+  say "starting RabbitMQ (this takes a few seconds)"
+  rabbitmq-server -detached
+  wait_port RabbitMQ 127.0.0.1 "$AMQP_PORT" 120
+}
+
+ensure_services() {
+  ensure_mariadb
+  ensure_redis
+  ensure_rabbitmq
+  say "MariaDB, Redis and RabbitMQ are up"
+}

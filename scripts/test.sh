@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check: lint, typecheck, unit and integration tests,
+# and the browser tests. Each run uses its own database, key prefix and queue names.
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_pnpm
+install_deps
+ensure_services
+if [ -d e2e ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+
+started=$SECONDS
+say "lint";       pnpm --silent lint
+say "typecheck";  pnpm --silent typecheck
+say "unit and integration tests (real MariaDB, Redis, RabbitMQ)"
+pnpm --silent exec vitest run
+if [ -d web ]; then
+  say "web unit tests"
+  pnpm --filter @seckill/web run test
+fi
+if [ -d e2e ]; then
+  say "browser tests (Playwright, Debian Chromium)"
+  pnpm --filter @seckill/e2e run test
+fi
+say "all checks passed in $((SECONDS - started)) s"
