@@ -32,6 +32,8 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'off',
+      // TypeScript reports undefined names itself, auto-imported ones included.
+      'no-undef': 'off',
     },
   },
   {

@@ -49,6 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     confirmTimeoutMs: int(env, 'PUBLISH_CONFIRM_TIMEOUT_MS', 3000),
     /** How long a local sold-out flag answers without asking Redis again. */
     soldOutFlagMs: int(env, 'SOLD_OUT_FLAG_MS', 1000),
+    /** How often each instance repairs half-done reservations and drifted counters (0 = never). */
+    reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000),
+    /** A reservation this old with no order, while the queue is empty, is handed to the queue again. */
+    reconcileGraceMs: int(env, 'RECONCILE_GRACE_MS', 30_000),
     limits: {
       /** Requests in flight per instance before new ones are shed with 429 (0 = off). */
       globalInflight: int(env, 'LIMIT_GLOBAL_INFLIGHT', 4096),

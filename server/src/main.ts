@@ -7,8 +7,9 @@ async function main() {
   const s = await createServices(config);
   if (!(await s.publisher.waitReady(10_000)))
     s.log.warn('RabbitMQ not reachable yet; orders answer 503 until it is');
-  const warmed = await s.catalog.warmAll();
-  s.log.info({ sales: warmed }, 'stock warmed into Redis');
+  const warmed = await s.reconciler.loadAll();
+  s.log.info({ sales: warmed }, 'sales loaded into Redis');
+  s.reconciler.start(config.reconcileIntervalMs);
   const server = buildApp(s).listen(config.port, config.host, () =>
     s.log.info(`API listening on http://localhost:${config.port}`),
   );

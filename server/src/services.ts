@@ -10,6 +10,7 @@ import { LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
 import { SaleCatalog } from './seckill/catalog.ts';
 import { SaleEvents } from './seckill/events.ts';
 import { OrderIds } from './seckill/order-ids.ts';
+import { Reconciler } from './seckill/reconcile.ts';
 import { SoldOutFlags } from './seckill/sold-out.ts';
 import { GoodsStore } from './stores/goods.ts';
 import { OrderStore } from './stores/orders.ts';
@@ -28,6 +29,7 @@ export interface Services {
   goods: GoodsStore;
   orders: OrderStore;
   catalog: SaleCatalog;
+  reconciler: Reconciler;
   events: SaleEvents;
   soldOut: SoldOutFlags;
   orderIds: OrderIds;
@@ -72,6 +74,15 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     soldOut.clear(e.goodsId);
     if (e.type === 'changed') catalog.invalidate();
   });
+  const reconciler = new Reconciler({
+    goods,
+    stock,
+    publisher,
+    log: logger,
+    graceMs: config.reconcileGraceMs,
+    onStockChanged: (goodsId) =>
+      void events.announce({ type: 'stock_returned', goodsId }).catch(() => {}),
+  });
   const workerId = await redis.incr(`${config.prefix}sk:workers`);
   const localLimiter = new LocalLimiter();
 
@@ -87,6 +98,7 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     goods,
     orders: new OrderStore(db),
     catalog,
+    reconciler,
     events,
     soldOut,
     orderIds: new OrderIds(workerId),
@@ -94,6 +106,7 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     localLimiter,
     async close() {
       localLimiter.close();
+      await reconciler.stop();
       await publisher.close();
       sub.disconnect();
       await redis.quit().catch(() => {});

@@ -156,7 +156,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     const goodsId = await s.goods.create(body);
     const row = await s.goods.get(goodsId);
     if (!row) throw new Error('sale not created');
-    await s.catalog.warm(row, true);
+    await s.reconciler.load(row, true);
     s.catalog.invalidate();
     return { id: goodsId, ...body };
   }

@@ -154,3 +154,39 @@ export interface StatsResponse {
   queue: { ready: number; deadLetters: number; consumers: number };
   serverTime: string;
 }
+
+/**
+ * One sale's books, MySQL against Redis. Read while nothing is in flight, the last three figures
+ * must be 0: oversold (orders beyond the stock), undersold (units held by a buyer mark with no
+ * order, or gone from Redis without an order), and buyers with more than one order.
+ */
+export interface ConsistencyReport {
+  goodsId: number;
+  name: string;
+  stockTotal: number;
+  stockLeftDb: number;
+  /** null: Redis has lost the sale's counter. */
+  stockLeftRedis: number | null;
+  ordersDb: number;
+  buyersRedis: number;
+  /** Buyer marks in Redis without an order in MySQL: in flight, or lost. */
+  markedWithoutOrder: number;
+  /** Orders in MySQL without a buyer mark in Redis (Redis lost them). */
+  ordersWithoutMark: number;
+  queue: { ready: number; deadLetters: number };
+  /** Units Redis would sell beyond what MySQL has: they would end as "sold out" after "queued". */
+  redisAhead: number;
+  duplicates: number;
+  oversold: number;
+  undersold: number;
+  exact: boolean;
+}
+
+export interface ReconcileResult {
+  goodsId: number;
+  /** The counter before and after, when it was rebuilt. */
+  stock: { before: number | null; after: number } | null;
+  /** Reservations without an order or a message that were handed to the queue again. */
+  requeued: number;
+  skipped?: 'busy' | 'queue_not_empty' | 'round_changed' | 'queue_unreachable';
+}

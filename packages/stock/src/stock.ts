@@ -11,6 +11,7 @@ const SCRIPTS = {
   skClaim: { numberOfKeys: 3, lua: lua('claim') },
   skSettle: { numberOfKeys: 3, lua: lua('settle') },
   skWarm: { numberOfKeys: 5, lua: lua('warm') },
+  skRebuild: { numberOfKeys: 4, lua: lua('rebuild') },
 } as const;
 
 type Arg = string | number;
@@ -22,6 +23,7 @@ interface StockCommands {
   skClaim: ScriptFn<number>;
   skSettle: ScriptFn<number>;
   skWarm: ScriptFn<number>;
+  skRebuild: ScriptFn<number[]>;
 }
 
 /** Outcomes of reserve.lua and issue-path.lua, by their return codes. */
@@ -184,13 +186,12 @@ export class StockStore {
     await this.cmd.skSettle(k.stock, k.buyers, k.results, userId, orderId, reservedOrderId);
   }
 
-  /** Returns 'warmed' when the counter was (re)built, 'kept' when a live counter was left alone. */
-  async warm(
-    sale: SaleWindow,
-    opts: { reset: boolean; buyers: Array<{ userId: number; orderId: string }> },
-  ): Promise<'warmed' | 'kept'> {
+  /**
+   * Loads a sale's window, price and round. A reset also starts the round afresh with `stock`.
+   * Returns 'missing' when there is no counter: the sale sells nothing until `rebuild`.
+   */
+  async warm(sale: SaleWindow, opts: { reset: boolean }): Promise<'ready' | 'missing'> {
     const k = this.keys(sale.goodsId);
-    const pairs = opts.buyers.flatMap((b) => [b.userId, b.orderId]);
     const code = await this.cmd.skWarm(
       k.stock,
       k.meta,
@@ -203,9 +204,34 @@ export class StockStore {
       sale.round,
       sale.stock,
       opts.reset ? '1' : '0',
+    );
+    return code === 1 ? 'ready' : 'missing';
+  }
+
+  /**
+   * Rebuilds the counter from the orders in MySQL of round `sale.round`: stock = total - marks.
+   * `sale.stock` is the stock total here. Returns null if a reset began another round meanwhile.
+   */
+  async rebuild(
+    sale: SaleWindow,
+    orders: Array<{ userId: number; orderId: string }>,
+  ): Promise<{ before: number | null; after: number } | null> {
+    const k = this.keys(sale.goodsId);
+    const pairs = orders.flatMap((o) => [o.userId, o.orderId]);
+    const [before, after] = await this.cmd.skRebuild(
+      k.stock,
+      k.meta,
+      k.buyers,
+      k.results,
+      sale.round,
+      sale.stock,
+      sale.startMs,
+      sale.endMs,
+      sale.price,
       ...pairs,
     );
-    return code === 1 ? 'warmed' : 'kept';
+    if (before === -2 || after === undefined) return null;
+    return { before: before === -1 || before === undefined ? null : before, after };
   }
 
   async hasCounter(goodsId: number): Promise<boolean> {

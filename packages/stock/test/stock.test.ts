@@ -32,7 +32,7 @@ beforeEach(() => {
 
 describe('reserve.lua', () => {
   it('reserves, marks the buyer and uses the path up', async () => {
-    await stock.warm(sale(), { reset: true, buyers: [] });
+    await stock.warm(sale(), { reset: true });
     await setPath(7, 'p7');
     expect(await stock.reserve(goodsId, 7, 'p7', '1001')).toEqual({
       outcome: 'OK',
@@ -47,7 +47,7 @@ describe('reserve.lua', () => {
   });
 
   it('answers BAD_PATH for a wrong path and voids the right one', async () => {
-    await stock.warm(sale(), { reset: true, buyers: [] });
+    await stock.warm(sale(), { reset: true });
     await setPath(1, 'right');
     expect((await stock.reserve(goodsId, 1, 'wrong', '1')).outcome).toBe('BAD_PATH');
     expect((await stock.reserve(goodsId, 1, 'right', '1')).outcome).toBe('BAD_PATH');
@@ -55,7 +55,7 @@ describe('reserve.lua', () => {
   });
 
   it('answers REPEAT for a buyer who already holds a unit', async () => {
-    await stock.warm(sale(), { reset: true, buyers: [] });
+    await stock.warm(sale(), { reset: true });
     await setPath(1, 'a');
     await stock.reserve(goodsId, 1, 'a', '1');
     await setPath(1, 'b');
@@ -64,7 +64,7 @@ describe('reserve.lua', () => {
   });
 
   it('answers SOLD_OUT at zero and never goes below', async () => {
-    await stock.warm(sale({ stock: 1 }), { reset: true, buyers: [] });
+    await stock.warm(sale({ stock: 1 }), { reset: true });
     await setPath(1, 'a');
     await setPath(2, 'b');
     expect((await stock.reserve(goodsId, 1, 'a', '1')).outcome).toBe('OK');
@@ -75,14 +75,12 @@ describe('reserve.lua', () => {
   it('answers NOT_STARTED and ENDED by the Redis clock', async () => {
     await stock.warm(sale({ startMs: Date.now() + 60_000, endMs: Date.now() + 120_000 }), {
       reset: true,
-      buyers: [],
     });
     await setPath(1, 'a');
     expect((await stock.reserve(goodsId, 1, 'a', '1')).outcome).toBe('NOT_STARTED');
     goodsId += 1;
     await stock.warm(sale({ startMs: Date.now() - 120_000, endMs: Date.now() - 1 }), {
       reset: true,
-      buyers: [],
     });
     await setPath(1, 'a');
     expect((await stock.reserve(goodsId, 1, 'a', '1')).outcome).toBe('ENDED');
@@ -98,7 +96,7 @@ describe('reserve.lua', () => {
 
 describe('release, claim and settle', () => {
   async function reserved(userId = 1, orderId = '1') {
-    await stock.warm(sale(), { reset: true, buyers: [] });
+    await stock.warm(sale(), { reset: true });
     await setPath(userId, 'p');
     await stock.reserve(goodsId, userId, 'p', orderId);
   }
@@ -156,30 +154,44 @@ describe('release, claim and settle', () => {
   });
 });
 
-describe('warm.lua', () => {
-  it('keeps a live counter and rebuilds a lost one with its buyers', async () => {
-    await stock.warm(sale({ stock: 5 }), { reset: true, buyers: [] });
+describe('warm.lua and rebuild.lua', () => {
+  it('keeps a live counter and reports a missing one', async () => {
+    await stock.warm(sale({ stock: 5 }), { reset: true });
     await redis.set(saleKeys(prefix, goodsId).stock, '3');
-    expect(await stock.warm(sale({ stock: 5, price: 700 }), { reset: false, buyers: [] })).toBe(
-      'kept',
-    );
+    expect(await stock.warm(sale({ stock: 5, price: 700 }), { reset: false })).toBe('ready');
     expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('3');
     expect(await redis.hget(saleKeys(prefix, goodsId).meta, 'price')).toBe('700');
     await redis.del(saleKeys(prefix, goodsId).stock);
-    expect(
-      await stock.warm(sale({ stock: 4 }), {
-        reset: false,
-        buyers: [{ userId: 8, orderId: '88' }],
-      }),
-    ).toBe('warmed');
-    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('4');
+    expect(await stock.warm(sale({ stock: 5 }), { reset: false })).toBe('missing');
+  });
+
+  it('rebuilds the counter as total minus buyer marks, restoring the marks of orders', async () => {
+    await stock.warm(sale({ stock: 5 }), { reset: true });
+    await setPath(1, 'p');
+    await stock.reserve(goodsId, 1, 'p', '11'); // in flight: keeps its unit
+    await redis.del(saleKeys(prefix, goodsId).stock);
+    const orders = [
+      { userId: 8, orderId: '88' },
+      { userId: 9, orderId: '99' },
+    ];
+    expect(await stock.rebuild(sale({ stock: 5 }), orders)).toEqual({ before: null, after: 2 });
     expect(await stock.result(goodsId, 8)).toEqual({ status: 'success', orderId: '88' });
+    expect(await stock.rebuild(sale({ stock: 5 }), orders)).toEqual({ before: 2, after: 2 });
+    await redis.set(saleKeys(prefix, goodsId).stock, '4'); // drifted: Redis would sell too much
+    expect(await stock.rebuild(sale({ stock: 5 }), orders)).toEqual({ before: 4, after: 2 });
+    expect(await stock.rebuild(sale({ stock: 5, round: 4 }), orders)).toBeNull();
+  });
+
+  it('rebuilds meta too when Redis lost everything', async () => {
+    expect(await stock.rebuild(sale({ stock: 3 }), [])).toEqual({ before: null, after: 3 });
+    await setPath(1, 'p');
+    expect((await stock.reserve(goodsId, 1, 'p', '1')).outcome).toBe('OK');
   });
 });
 
 describe('issue-path.lua', () => {
   it('checks the window before the captcha, then the buyer and the stock', async () => {
-    await stock.warm(sale({ stock: 1 }), { reset: true, buyers: [] });
+    await stock.warm(sale({ stock: 1 }), { reset: true });
     const opts = (answer: string) => ({
       answer,
       maxTries: 2,

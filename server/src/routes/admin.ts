@@ -12,6 +12,7 @@ import { requireAdmin, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { saleStatus, toSale } from '../seckill/catalog.ts';
+import { checkSale } from '../seckill/consistency.ts';
 import type { Services } from '../services.ts';
 import type { GoodsRow } from '../stores/goods.ts';
 
@@ -21,7 +22,7 @@ export function adminRoutes(s: Services): Router {
 
   /** After any change: load the sale into Redis and tell every instance. */
   async function publish(row: GoodsRow, reset: boolean) {
-    await s.catalog.warm(row, reset);
+    await s.reconciler.load(row, reset);
     s.catalog.invalidate();
     s.soldOut.clear(row.id);
     await s.events.announce({ type: 'changed', goodsId: row.id });
@@ -75,6 +76,24 @@ export function adminRoutes(s: Services): Router {
       item: await saleOf(id),
       serverTime: new Date().toISOString(),
     } satisfies SaleResponse;
+  });
+
+  r.get('/api/admin/goods/:id/consistency', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    const depth = await s.publisher.depth();
+    const report = await checkSale(s.db, s.stock, id, depth);
+    if (!report) throw new AppError('NOT_FOUND', 'No such sale.');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { report };
+  });
+
+  r.post('/api/admin/goods/:id/reconcile', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    const row = await s.goods.get(id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
+    const result = await s.reconciler.reconcile(row);
+    const report = await checkSale(s.db, s.stock, id, await s.publisher.depth());
+    ctx.body = { result, report };
   });
 
   r.get('/api/admin/stats', async (ctx) => {

@@ -62,31 +62,4 @@ export class SaleCatalog {
     const left = await this.stock.stockLeft([id]);
     return toSale(row, left.get(id), Date.now());
   }
-
-  /**
-   * Loads one sale into Redis. A reset rebuilds everything; otherwise a live counter is kept
-   * (it is ahead of MySQL by the orders in flight) and a missing one is rebuilt with its buyers.
-   */
-  async warm(row: GoodsRow, reset = false): Promise<'warmed' | 'kept'> {
-    const rebuild = !reset && !(await this.stock.hasCounter(row.id));
-    const buyers = rebuild ? await this.goods.buyers(row.id) : [];
-    return this.stock.warm(
-      {
-        goodsId: row.id,
-        startMs: row.startAt.getTime(),
-        endMs: row.endAt.getTime(),
-        price: row.seckillPrice,
-        round: row.version,
-        stock: row.stockLeft,
-      },
-      { reset, buyers },
-    );
-  }
-
-  async warmAll(): Promise<number> {
-    this.invalidate();
-    const rows = await this.rows();
-    for (const row of rows) await this.warm(row);
-    return rows.length;
-  }
 }

@@ -27,3 +27,8 @@ export class OrderIds {
     return ((BigInt(now - EPOCH) << 22n) | (this.worker << 10n) | BigInt(this.seq)).toString();
   }
 }
+
+/** When an order number was made (ms since the Unix epoch). */
+export function orderIdTime(orderId: string): number {
+  return Number(BigInt(orderId) >> 22n) + EPOCH;
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { ReconcileResult } from '@seckill/contracts';
+import type { OrderPublisher } from '@seckill/queue';
+import type { SaleWindow, StockStore } from '@seckill/stock';
+import type { Logger } from 'pino';
+import type { GoodsRow, GoodsStore } from '../stores/goods.ts';
+import { orderIdTime } from './order-ids.ts';
+
+export interface ReconcilerDeps {
+  goods: GoodsStore;
+  stock: StockStore;
+  publisher: OrderPublisher;
+  log: Logger;
+  /** A reservation older than this with no order, while the queue is empty, was lost. */
+  graceMs: number;
+  /** Told when a sale's counter changed, so every instance drops its sold-out flag. */
+  onStockChanged: (goodsId: number) => void;
+}
+
+const saleWindow = (row: GoodsRow, stock: number): SaleWindow => ({
+  goodsId: row.id,
+  startMs: row.startAt.getTime(),
+  endMs: row.endAt.getTime(),
+  price: row.seckillPrice,
+  round: row.version,
+  stock,
+});
+
+/**
+ * Loads sales into Redis and repairs what a crash or an outage left half-done. Safe to run on
+ * every instance at once: each step is one atomic script or an idempotent re-publish (the consumer
+ * recognises an order it already wrote), and a short lock per sale saves duplicate work.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly d: ReconcilerDeps) {}
+
+  /** After a change or at start: window, price and round always; a reset restarts the round. */
+  async load(row: GoodsRow, reset: boolean): Promise<void> {
+    const state = await this.d.stock.warm(saleWindow(row, row.stockLeft), { reset });
+    if (state === 'missing') await this.reconcile(row);
+  }
+
+  async reconcile(row: GoodsRow): Promise<ReconcileResult> {
+    const result: ReconcileResult = { goodsId: row.id, stock: null, requeued: 0 };
+    const redis = this.d.stock.redis;
+    const lock = `${this.d.stock.keys(row.id).meta}:reconcile`;
+    if ((await redis.set(lock, randomBytes(8).toString('hex'), 'PX', 15_000, 'NX')) === null) {
+      return { ...result, skipped: 'busy' };
+    }
+    try {
+      const depth = await this.d.publisher.depth().catch(() => null);
+      if (!depth) return { ...result, skipped: 'queue_unreachable' };
+      const hasCounter = await this.d.stock.hasCounter(row.id);
+      // Orders still waiting would be invisible to the rebuild: sell nothing until they are written.
+      if (!hasCounter && depth.ready > 0) return { ...result, skipped: 'queue_not_empty' };
+      const orders = await this.d.goods.buyers(row.id);
+      const rebuilt = await this.d.stock.rebuild(saleWindow(row, row.stockTotal), orders);
+      if (!rebuilt) return { ...result, skipped: 'round_changed' };
+      if (rebuilt.before !== rebuilt.after) {
+        result.stock = rebuilt;
+        this.d.log.warn({ goodsId: row.id, ...rebuilt }, 'stock counter rebuilt from MySQL');
+        this.d.onStockChanged(row.id);
+      }
+      if (depth.ready === 0) result.requeued = await this.requeueLost(row, orders);
+      return result;
+    } finally {
+      await redis.del(lock).catch(() => {});
+    }
+  }
+
+  /** Buyer marks with no order, older than the grace period while nothing waits in the queue. */
+  private async requeueLost(row: GoodsRow, orders: Array<{ userId: number }>): Promise<number> {
+    const marks = await this.d.stock.redis.hgetall(this.d.stock.keys(row.id).buyers);
+    const withOrder = new Set(orders.map((o) => o.userId));
+    const cutoff = Date.now() - this.d.graceMs;
+    let requeued = 0;
+    for (const [user, orderId] of Object.entries(marks)) {
+      const userId = Number(user);
+      if (withOrder.has(userId) || !/^\d+$/.test(orderId) || orderIdTime(orderId) > cutoff)
+        continue;
+      await this.d.publisher.publish({
+        v: 1,
+        orderId,
+        userId,
+        goodsId: row.id,
+        price: row.seckillPrice,
+        round: row.version,
+        reservedAt: orderIdTime(orderId),
+      });
+      requeued += 1;
+    }
+    if (requeued)
+      this.d.log.warn({ goodsId: row.id, requeued }, 'lost reservations handed to the queue again');
+    return requeued;
+  }
+
+  /** Loads every sale at start; a sale whose counter cannot be rebuilt yet keeps answering RETRY. */
+  async loadAll(): Promise<number> {
+    const rows = await this.d.goods.list();
+    for (const row of rows) await this.load(row, false);
+    return rows.length;
+  }
+
+  /** Reconciles the sales that can still sell, every `intervalMs`. */
+  start(intervalMs: number) {
+    if (intervalMs <= 0) return;
+    const tick = async () => {
+      const rows = await this.d.goods.list();
+      const now = Date.now();
+      for (const row of rows) {
+        if (row.endAt.getTime() < now - 3600_000) continue;
+        await this.reconcile(row);
+      }
+    };
+    this.timer = setInterval(() => {
+      this.running = tick().catch((err: unknown) => this.d.log.warn({ err }, 'reconcile failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
