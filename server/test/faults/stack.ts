@@ -1,0 +1,273 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { ConsistencyReport } from '@seckill/contracts';
+import { createPool, hashPassword, migrate, mysqlConfigFromEnv } from '@seckill/db';
+import { OrderPublisher, queueNames } from '@seckill/queue';
+import { StockStore } from '@seckill/stock';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import { TokenService } from '../../src/http/auth.ts';
+import { checkSaleSettled } from '../../src/seckill/consistency.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+export interface Proc {
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * The processes of one deployment, started as they run in production (one API or consumer per OS
+ * process), sharing their own database, Redis key prefix and queue names on the real services.
+ */
+export async function startStack(env: Record<string, string> = {}) {
+  const id = randomBytes(4).toString('hex');
+  const base: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'test',
+    MYSQL_DATABASE: `seckill_f_${id}`,
+    SECKILL_PREFIX: `f${id}:`,
+    JWT_SECRET: `fault-secret-${id}-0123456789abcdef0123456789`,
+    SECKILL_LOADTEST_KEY: `lt-${id}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    RECONCILE_INTERVAL_MS: '1000',
+    RECONCILE_GRACE_MS: '3000',
+    ...env,
+  };
+  const mysqlCfg = mysqlConfigFromEnv(base);
+  await migrate(mysqlCfg);
+  const db = createPool(mysqlCfg, { connectionLimit: 4 });
+  const redis = new Redis(base.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  const stock = new StockStore(redis, base.SECKILL_PREFIX ?? '');
+  const names = queueNames(base.SECKILL_PREFIX ?? '');
+  const publisher = new OrderPublisher({ url: base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', names, confirmTimeoutMs: 3000 });
+  await publisher.start();
+  await publisher.waitReady(20_000);
+  const tokens = new TokenService(base.JWT_SECRET ?? '', 3600);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+  const procs = new Set<Proc>();
+
+  function spawnProc(script: string, port: number, extra: Record<string, string>, ready: RegExp): Promise<Proc> {
+    let out = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: ROOT,
+      env: { ...base, PORT: String(port), ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc: Proc = {
+      port,
+      child,
+      output: () => out,
+      async kill(signal = 'SIGTERM') {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill(signal);
+        await exited;
+        procs.delete(proc);
+      },
+    };
+    procs.add(proc);
+    return new Promise((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        if (ready.test(out)) resolve(proc);
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out.slice(-2000)}`)));
+      setTimeout(() => reject(new Error(`${script} did not start: ${out.slice(-2000)}`)), 30_000).unref();
+    });
+  }
+
+  const startApi = async (extra: Record<string, string> = {}) =>
+    spawnProc('server/src/main.ts', await freePort(), { LOG_LEVEL: 'info', ...extra }, /API listening/);
+  const startConsumer = (extra: Record<string, string> = {}) =>
+    spawnProc('consumer/src/main.ts', 0, { LOG_LEVEL: 'info', ...extra }, /consuming orders/);
+
+  function request(port: number, method: string, path: string, token?: string, loadtest = false) {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (loadtest) headers['x-loadtest-key'] = base.SECKILL_LOADTEST_KEY ?? '';
+    return new Promise<{ status: number; body: any }>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let body: any = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      // A killed instance drops its connections: that shopper got no answer.
+      req.on('error', () => resolve({ status: 0, body: { code: 'NO_ANSWER' } }));
+      req.setTimeout(15_000, () => req.destroy());
+      req.end();
+    });
+  }
+
+  let userBatch = 0;
+  async function createUsers(count: number) {
+    const hash = await hashPassword('password123');
+    const batch = userBatch++;
+    const users: Array<{ id: number; token: string }> = [];
+    for (let i = 0; i < count; i += 2000) {
+      const names = Array.from({ length: Math.min(2000, count - i) }, (_, j) => `f${batch}_${i + j}`);
+      await db.query('INSERT INTO users (username, password_hash) VALUES ?', [names.map((n) => [n, hash])]);
+      const [rows] = await db.query<any[]>('SELECT id, username FROM users WHERE username IN (?)', [names]);
+      for (const r of rows) users.push({ id: r.id, token: tokens.sign({ id: r.id, username: r.username, role: 'user' }) });
+    }
+    return users;
+  }
+
+  async function createSale(stockTotal: number) {
+    const now = Date.now();
+    const [res] = await db.query<any>(
+      `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
+       VALUES ('Fault sale', 'A sale a fault test runs', '', 10000, 5000, ?, ?, ?, ?)`,
+      [stockTotal, stockTotal, new Date(now - 60_000), new Date(now + 3600_000)],
+    );
+    const goodsId = Number(res.insertId);
+    await stock.warm({ goodsId, startMs: now - 60_000, endMs: now + 3600_000, price: 5000, round: 0, stock: stockTotal }, { reset: true });
+    return goodsId;
+  }
+
+  /** Waits until nothing is in flight and returns the sale's books. */
+  async function verdict(goodsId: number, timeoutMs = 60_000): Promise<ConsistencyReport> {
+    const r = await checkSaleSettled(db, stock, goodsId, () => publisher.depth(), { timeoutMs, quietMs: 1500 });
+    if (!r) throw new Error('no sale');
+    return r;
+  }
+
+  async function stop() {
+    for (const p of [...procs]) await p.kill('SIGKILL');
+    agent.destroy();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${base.SECKILL_PREFIX}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    await publisher.close();
+    const conn = await amqp.connect(base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(names.orders);
+    await ch.deleteQueue(names.dead);
+    await ch.deleteExchange(names.deadExchange);
+    await conn.close();
+    await db.query(`DROP DATABASE IF EXISTS \`${mysqlCfg.database}\``);
+    await db.end();
+    redis.disconnect();
+  }
+
+  return { id, env: base, db, redis, stock, publisher, startApi, startConsumer, request, createUsers, createSale, verdict, stop };
+}
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+export interface CrowdResult {
+  answers: Map<string, number>;
+  queued: Set<number>;
+  elapsedMs: number;
+}
+
+/**
+ * Every user asks for a path and orders, on the API ports in turn (a load balancer's round robin),
+ * `concurrency` at a time. A 503 RETRY or no answer is tried again, as a shopper would, up to
+ * `retries` times.
+ */
+export async function runCrowd(
+  stack: Stack,
+  goodsId: number,
+  users: Array<{ id: number; token: string }>,
+  ports: () => number[],
+  opts: { concurrency?: number; retries?: number; onProgress?: (done: number) => void } = {},
+): Promise<CrowdResult> {
+  const answers = new Map<string, number>();
+  const queued = new Set<number>();
+  const count = (k: string) => answers.set(k, (answers.get(k) ?? 0) + 1);
+  let next = 0;
+  let done = 0;
+  const started = Date.now();
+  async function shopper(u: { id: number; token: string }) {
+    for (let attempt = 0; attempt <= (opts.retries ?? 100); attempt += 1) {
+      const live = ports();
+      if (live.length === 0) {
+        // No instance up (one is restarting): the load balancer has nowhere to send the shopper.
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      const port = live[(u.id + attempt) % live.length] ?? 0;
+      const p = await stack.request(port, 'POST', `/api/seckill/${goodsId}/path`, u.token, true);
+      if (p.status !== 200) {
+        count(`path ${p.status} ${p.body?.code}`);
+        if (p.status === 503 || p.status === 0) {
+          await new Promise((r) => setTimeout(r, 200));
+          continue;
+        }
+        return;
+      }
+      const o = await stack.request(port, 'POST', `/api/seckill/${goodsId}/${p.body.path}/order`, u.token);
+      count(`order ${o.status} ${o.body?.code ?? o.body?.status}`);
+      if (o.status === 202) queued.add(u.id);
+      if (o.status === 503 || o.status === 0) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      return;
+    }
+  }
+  await Promise.all(
+    Array.from({ length: opts.concurrency ?? 200 }, async () => {
+      while (next < users.length) {
+        const u = users[next++];
+        if (u) await shopper(u);
+        done += 1;
+        opts.onProgress?.(done);
+      }
+    }),
+  );
+  return { answers, queued, elapsedMs: Date.now() - started };
+}
+
+/** Every shopper told "queued" has an order in MySQL. */
+export async function queuedWithoutOrder(stack: Stack, goodsId: number, queued: Set<number>) {
+  const [rows] = await stack.db.query<any[]>('SELECT user_id FROM orders WHERE goods_id = ?', [goodsId]);
+  const buyers = new Set(rows.map((r) => Number(r.user_id)));
+  return [...queued].filter((u) => !buyers.has(u));
+}
+
+export function summary(name: string, r: ConsistencyReport, extra: Record<string, unknown> = {}) {
+  const line = {
+    stock: r.stockTotal,
+    orders: r.ordersDb,
+    leftMySQL: r.stockLeftDb,
+    leftRedis: r.stockLeftRedis,
+    buyersRedis: r.buyersRedis,
+    queued: r.queue.ready,
+    dead: r.queue.deadLetters,
+    duplicates: r.duplicates,
+    oversold: r.oversold,
+    undersold: r.undersold,
+    ...extra,
+  };
+  console.log(`[fault] ${name}: ${JSON.stringify(line)}`);
+}
