@@ -8,6 +8,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { goodsRoutes } from './routes/goods.ts';
 import { healthRoutes } from './routes/health.ts';
+import { labRoutes } from './routes/lab.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { seckillRoutes } from './routes/seckill.ts';
 import type { Services } from './services.ts';
@@ -47,6 +48,7 @@ export function buildApp(s: Services): Koa {
     seckillRoutes,
     orderRoutes,
     adminRoutes,
+    ...(s.config.lab ? [labRoutes] : []),
   ]) {
     router.use(routes(s).routes());
   }

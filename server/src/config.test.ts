@@ -13,6 +13,7 @@ describe('config', () => {
   it('refuses the load-test key in production', () => {
     const env = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
     expect(() => loadConfig({ ...env, SECKILL_LOADTEST_KEY: 'k' })).toThrow(/LOADTEST/);
+    expect(() => loadConfig({ ...env, SECKILL_LAB: '1' })).toThrow(/SECKILL_LAB/);
   });
 
   it('has working local defaults and reads limits from the environment', () => {

@@ -26,6 +26,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const loadtestKey = env.SECKILL_LOADTEST_KEY || '';
   if (production && loadtestKey) throw new Error('SECKILL_LOADTEST_KEY is refused in production');
+  const lab = env.SECKILL_LAB === '1';
+  if (production && lab) throw new Error('SECKILL_LAB is refused in production');
 
   const mysql: MysqlConfig = mysqlConfigFromEnv(env);
   return {
@@ -43,6 +45,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     jwtSecret,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 7 * 24 * 3600),
     loadtestKey,
+    /** Lab mode: /api/lab/* sells straight in MySQL by the designs the bench compares. */
+    lab,
     captchaTtlMs: int(env, 'CAPTCHA_TTL_MS', 120_000),
     captchaMaxTries: int(env, 'CAPTCHA_MAX_TRIES', 3),
     pathTtlMs: int(env, 'PATH_TTL_MS', 60_000),

@@ -61,7 +61,12 @@ export function serveWeb(root: string): Middleware {
     ) {
       return next();
     }
-    let rel = decodeURIComponent(ctx.path);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(ctx.path);
+    } catch {
+      return next();
+    }
     if (rel.includes('\0')) return next();
     let asset = rel === '/' ? null : await load(rel);
     if (!asset) {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-/** Route parameter ids: positive integers that fit MySQL's INT UNSIGNED. */
-export const IdParam = z.coerce
-  .number({ error: 'must be a number' })
-  .int()
-  .positive()
-  .max(4_294_967_295);
+/** Route parameter ids: plain decimal positive integers that fit MySQL's INT UNSIGNED. */
+export const IdParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive whole number')
+  .transform(Number)
+  .pipe(z.number().max(4_294_967_295, 'too large'));
 
 export const Username = z
   .string()

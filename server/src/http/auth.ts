@@ -76,3 +76,27 @@ export function currentUser(state: { user?: AuthUser }): AuthUser {
   if (!state.user) throw new AppError('UNAUTHORIZED');
   return state.user;
 }
+
+/**
+ * The account behind a verified token must still exist; its role is taken from MySQL, so a
+ * deleted or demoted account loses access at once. Used where a request starts something
+ * (captcha, path, admin), after the cheap checks; the order itself is gated by the one-time path.
+ */
+export function requireAccount(lookup: (id: number) => Promise<{ role: Role } | null>): Middleware {
+  return async (ctx, next) => {
+    const user = currentUser(ctx.state);
+    const row = await lookup(user.id);
+    if (!row) throw new AppError('TOKEN_INVALID', 'This account no longer exists.');
+    ctx.state.user = { ...user, role: row.role };
+    return next();
+  };
+}
+
+export function requireLiveUser(
+  tokens: TokenService,
+  lookup: (id: number) => Promise<{ role: Role } | null>,
+): Middleware {
+  const verify = requireUser(tokens);
+  const account = requireAccount(lookup);
+  return (ctx, next) => verify(ctx, () => account(ctx, next));
+}

@@ -8,7 +8,7 @@ import {
   type SaleStats,
   type StatsResponse,
 } from '@seckill/contracts';
-import { requireAdmin, requireUser } from '../http/auth.ts';
+import { requireAdmin, requireLiveUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { saleStatus, toSale } from '../seckill/catalog.ts';
@@ -18,7 +18,11 @@ import type { GoodsRow } from '../stores/goods.ts';
 
 export function adminRoutes(s: Services): Router {
   const r = new Router();
-  r.use('/api/admin', requireUser(s.tokens), requireAdmin);
+  r.use(
+    '/api/admin',
+    requireLiveUser(s.tokens, (id) => s.users.findById(id)),
+    requireAdmin,
+  );
 
   /** After any change: load the sale into Redis and tell every instance. */
   async function publish(row: GoodsRow, reset: boolean) {

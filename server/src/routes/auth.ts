@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { LoginBody, RegisterBody, type AuthResponse, type PublicUser } from '@seckill/contracts';
 import { hashPassword, verifyPassword } from '@seckill/db';
-import { currentUser, requireUser } from '../http/auth.ts';
+import { currentUser, requireLiveUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
@@ -36,14 +36,14 @@ export function authRoutes(s: Services): Router {
     ctx.body = { token: s.tokens.sign(user), user } satisfies AuthResponse;
   });
 
-  r.get('/api/me', requireUser(s.tokens), async (ctx) => {
-    const me = currentUser(ctx.state);
-    const found = await s.users.findById(me.id);
-    if (!found) throw new AppError('TOKEN_INVALID');
-    ctx.body = {
-      user: { id: found.id, username: found.username, role: found.role } satisfies PublicUser,
-    };
-  });
+  r.get(
+    '/api/me',
+    requireLiveUser(s.tokens, (id) => s.users.findById(id)),
+    (ctx) => {
+      const me = currentUser(ctx.state);
+      ctx.body = { user: { id: me.id, username: me.name, role: me.role } satisfies PublicUser };
+    },
+  );
 
   return r;
 }

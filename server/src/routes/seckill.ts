@@ -8,7 +8,7 @@ import {
   type OrderResult,
   type PathResponse,
 } from '@seckill/contracts';
-import { currentUser, requireUser } from '../http/auth.ts';
+import { currentUser, requireAccount, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
@@ -21,14 +21,17 @@ export function seckillRoutes(s: Services): Router {
   const r = new Router();
   const { limits } = s.config;
   const auth = requireUser(s.tokens);
+  const account = requireAccount((id) => s.users.findById(id));
 
   r.get(
     '/api/seckill/:goodsId/captcha',
     auth,
     rateLimit(s.redisLimiter, 'captcha', limits.captcha, byIp),
+    account,
     async (ctx) => {
       const goodsId = parse(IdParam, ctx.params.goodsId);
       const user = currentUser(ctx.state);
+      if (!(await s.catalog.exists(goodsId))) throw new AppError('NOT_FOUND', 'No such sale.');
       const { svg, answer } = makeCaptcha();
       await s.stock.storeCaptcha(goodsId, user.id, answer, s.config.captchaTtlMs);
       ctx.set('Cache-Control', 'no-store');
@@ -41,6 +44,7 @@ export function seckillRoutes(s: Services): Router {
     '/api/seckill/:goodsId/path',
     auth,
     rateLimit(s.redisLimiter, 'path', limits.path, byUser),
+    account,
     async (ctx) => {
       const goodsId = parse(IdParam, ctx.params.goodsId);
       const user = currentUser(ctx.state);

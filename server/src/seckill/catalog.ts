@@ -62,4 +62,10 @@ export class SaleCatalog {
     const left = await this.stock.stockLeft([id]);
     return toSale(row, left.get(id), Date.now());
   }
+
+  /** Whether a sale exists, from the cached list when it is there. */
+  async exists(id: number): Promise<boolean> {
+    if ((await this.rows()).some((r) => r.id === id)) return true;
+    return (await this.goods.get(id)) !== null;
+  }
 }

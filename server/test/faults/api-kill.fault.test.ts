@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queuedWithoutOrder, runCrowd, startStack, summary, type Proc, type Stack } from './stack.ts';
+import {
+  queuedWithoutOrder,
+  runCrowd,
+  startStack,
+  summary,
+  type Proc,
+  type Stack,
+} from './stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -21,11 +21,24 @@ describe('scenario 1: a burst of distinct shoppers', () => {
     for (let round = 1; round <= ROUNDS; round += 1) {
       const goodsId = await stack.createSale(STOCK);
       const users = await stack.createUsers(USERS);
-      const crowd = await runCrowd(stack, goodsId, users, () => [port], { concurrency: 200, retries: 0 });
+      const crowd = await runCrowd(stack, goodsId, users, () => [port], {
+        concurrency: 200,
+        retries: 0,
+      });
       const report = await stack.verdict(goodsId);
-      summary(`burst ${round}/${ROUNDS}`, report, { ms: crowd.elapsedMs, answers: Object.fromEntries(crowd.answers) });
+      summary(`burst ${round}/${ROUNDS}`, report, {
+        ms: crowd.elapsedMs,
+        answers: Object.fromEntries(crowd.answers),
+      });
       expect(crowd.queued.size).toBe(STOCK);
-      expect(report).toMatchObject({ ordersDb: STOCK, stockLeftDb: 0, stockLeftRedis: 0, oversold: 0, undersold: 0, duplicates: 0 });
+      expect(report).toMatchObject({
+        ordersDb: STOCK,
+        stockLeftDb: 0,
+        stockLeftRedis: 0,
+        oversold: 0,
+        undersold: 0,
+        duplicates: 0,
+      });
       expect(await queuedWithoutOrder(stack, goodsId, crowd.queued)).toEqual([]);
     }
   });

@@ -17,10 +17,21 @@ describe('scenario 2: the consumer is killed halfway through draining', () => {
     // Orders pile up in the queue first, so the kill lands in the middle of a drain.
     const crowd = await runCrowd(stack, goodsId, users, () => [port], { retries: 0 });
     expect(crowd.queued.size).toBe(STOCK);
-    const consumer = await stack.startConsumer({ CONSUMER_BATCH_SIZE: '50', CONSUMER_PREFETCH: '100' });
-    const count = async () => Number((await stack.db.query<any[]>('SELECT COUNT(*) AS n FROM orders WHERE goods_id = ?', [goodsId]))[0][0].n);
+    const consumer = await stack.startConsumer({
+      CONSUMER_BATCH_SIZE: '50',
+      CONSUMER_PREFETCH: '100',
+    });
+    const count = async () =>
+      Number(
+        (
+          await stack.db.query<any[]>('SELECT COUNT(*) AS n FROM orders WHERE goods_id = ?', [
+            goodsId,
+          ])
+        )[0][0].n,
+      );
     const until = Date.now() + 30_000;
-    while ((await count()) < STOCK / 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    while ((await count()) < STOCK / 2 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 5));
     await consumer.kill('SIGKILL');
     const atKill = await count();
     expect(atKill).toBeGreaterThan(0);
@@ -28,7 +39,14 @@ describe('scenario 2: the consumer is killed halfway through draining', () => {
     await stack.startConsumer();
     const report = await stack.verdict(goodsId);
     summary('consumer SIGKILL', report, { ordersAtKill: atKill });
-    expect(report).toMatchObject({ ordersDb: STOCK, stockLeftDb: 0, stockLeftRedis: 0, oversold: 0, undersold: 0, duplicates: 0 });
+    expect(report).toMatchObject({
+      ordersDb: STOCK,
+      stockLeftDb: 0,
+      stockLeftRedis: 0,
+      oversold: 0,
+      undersold: 0,
+      duplicates: 0,
+    });
     expect(report.queue.deadLetters).toBe(0);
     expect(await queuedWithoutOrder(stack, goodsId, crowd.queued)).toEqual([]);
   });

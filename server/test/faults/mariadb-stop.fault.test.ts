@@ -21,7 +21,10 @@ describe('scenario 5: MariaDB stops for 15 seconds while the consumer drains', (
     const users = await stack.createUsers(1500);
     const crowd = await runCrowd(stack, goodsId, users, () => [port], { retries: 0 });
     expect(crowd.queued.size).toBe(STOCK);
-    const consumer = await stack.startConsumer({ CONSUMER_BATCH_SIZE: '20', CONSUMER_PREFETCH: '40' });
+    const consumer = await stack.startConsumer({
+      CONSUMER_BATCH_SIZE: '20',
+      CONSUMER_PREFETCH: '40',
+    });
     try {
       await stopService('mariadb');
       await new Promise((r) => setTimeout(r, 15_000));

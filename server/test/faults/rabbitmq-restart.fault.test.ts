@@ -24,7 +24,8 @@ describe('scenario 4: RabbitMQ restarts mid-burst', () => {
     const crowd = await runCrowd(stack, goodsId, users, () => [port], {
       concurrency: 100,
       onProgress: (done) => {
-        if (!restart && done >= 300) restart = stopService('rabbitmq').finally(() => ensureService('rabbitmq'));
+        if (!restart && done >= 300)
+          restart = stopService('rabbitmq').finally(() => ensureService('rabbitmq'));
       },
     });
     await restart;

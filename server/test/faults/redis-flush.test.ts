@@ -14,7 +14,13 @@ afterAll(() => stack?.stop());
 async function flushDeployment(stack: Stack) {
   let cursor = '0';
   do {
-    const [next, keys] = await stack.redis.scan(cursor, 'MATCH', `${stack.env.SECKILL_PREFIX}*`, 'COUNT', 1000);
+    const [next, keys] = await stack.redis.scan(
+      cursor,
+      'MATCH',
+      `${stack.env.SECKILL_PREFIX}*`,
+      'COUNT',
+      1000,
+    );
     cursor = next;
     if (keys.length) await stack.redis.del(...keys);
   } while (cursor !== '0');
@@ -40,7 +46,14 @@ describe('scenario 6: Redis is flushed mid-sale', () => {
     summary('Redis flushed mid-sale', report, { answers: Object.fromEntries(result.answers) });
     expect(flushed).toBe(true);
     expect([...result.answers.keys()].some((k) => k.includes('503 RETRY'))).toBe(true);
-    expect(report).toMatchObject({ ordersDb: STOCK, stockLeftDb: 0, stockLeftRedis: 0, oversold: 0, undersold: 0, duplicates: 0 });
+    expect(report).toMatchObject({
+      ordersDb: STOCK,
+      stockLeftDb: 0,
+      stockLeftRedis: 0,
+      oversold: 0,
+      undersold: 0,
+      duplicates: 0,
+    });
     expect(await queuedWithoutOrder(stack, goodsId, result.queued)).toEqual([]);
   });
 });

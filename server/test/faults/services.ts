@@ -9,7 +9,10 @@ export const SERVICES = {
   mariadb: {
     port: 3306,
     stop: ['mariadb-admin', ['-h127.0.0.1', '-uroot', 'shutdown']],
-    start: ['start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd']],
+    start: [
+      'start-stop-daemon',
+      ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'],
+    ],
   },
   rabbitmq: {
     port: 5672,
@@ -33,7 +36,8 @@ export function portOpen(port: number): Promise<boolean> {
 async function waitPort(port: number, open: boolean, ms: number) {
   const until = Date.now() + ms;
   while ((await portOpen(port)) !== open) {
-    if (Date.now() > until) throw new Error(`port ${port} did not ${open ? 'open' : 'close'} in ${ms} ms`);
+    if (Date.now() > until)
+      throw new Error(`port ${port} did not ${open ? 'open' : 'close'} in ${ms} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

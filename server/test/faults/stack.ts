@@ -55,14 +55,23 @@ export async function startStack(env: Record<string, string> = {}) {
   redis.on('error', () => {});
   const stock = new StockStore(redis, base.SECKILL_PREFIX ?? '');
   const names = queueNames(base.SECKILL_PREFIX ?? '');
-  const publisher = new OrderPublisher({ url: base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', names, confirmTimeoutMs: 3000 });
+  const publisher = new OrderPublisher({
+    url: base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    names,
+    confirmTimeoutMs: 3000,
+  });
   await publisher.start();
   await publisher.waitReady(20_000);
   const tokens = new TokenService(base.JWT_SECRET ?? '', 3600);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
   const procs = new Set<Proc>();
 
-  function spawnProc(script: string, port: number, extra: Record<string, string>, ready: RegExp): Promise<Proc> {
+  function spawnProc(
+    script: string,
+    port: number,
+    extra: Record<string, string>,
+    ready: RegExp,
+  ): Promise<Proc> {
     let out = '';
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: ROOT,
@@ -89,13 +98,23 @@ export async function startStack(env: Record<string, string> = {}) {
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out.slice(-2000)}`)));
-      setTimeout(() => reject(new Error(`${script} did not start: ${out.slice(-2000)}`)), 30_000).unref();
+      child.once('exit', (code) =>
+        reject(new Error(`${script} exited with ${code}: ${out.slice(-2000)}`)),
+      );
+      setTimeout(
+        () => reject(new Error(`${script} did not start: ${out.slice(-2000)}`)),
+        30_000,
+      ).unref();
     });
   }
 
   const startApi = async (extra: Record<string, string> = {}) =>
-    spawnProc('server/src/main.ts', await freePort(), { LOG_LEVEL: 'info', ...extra }, /API listening/);
+    spawnProc(
+      'server/src/main.ts',
+      await freePort(),
+      { LOG_LEVEL: 'info', ...extra },
+      /API listening/,
+    );
   const startConsumer = (extra: Record<string, string> = {}) =>
     spawnProc('consumer/src/main.ts', 0, { LOG_LEVEL: 'info', ...extra }, /consuming orders/);
 
@@ -131,10 +150,21 @@ export async function startStack(env: Record<string, string> = {}) {
     const batch = userBatch++;
     const users: Array<{ id: number; token: string }> = [];
     for (let i = 0; i < count; i += 2000) {
-      const names = Array.from({ length: Math.min(2000, count - i) }, (_, j) => `f${batch}_${i + j}`);
-      await db.query('INSERT INTO users (username, password_hash) VALUES ?', [names.map((n) => [n, hash])]);
-      const [rows] = await db.query<any[]>('SELECT id, username FROM users WHERE username IN (?)', [names]);
-      for (const r of rows) users.push({ id: r.id, token: tokens.sign({ id: r.id, username: r.username, role: 'user' }) });
+      const names = Array.from(
+        { length: Math.min(2000, count - i) },
+        (_, j) => `f${batch}_${i + j}`,
+      );
+      await db.query('INSERT INTO users (username, password_hash) VALUES ?', [
+        names.map((n) => [n, hash]),
+      ]);
+      const [rows] = await db.query<any[]>('SELECT id, username FROM users WHERE username IN (?)', [
+        names,
+      ]);
+      for (const r of rows)
+        users.push({
+          id: r.id,
+          token: tokens.sign({ id: r.id, username: r.username, role: 'user' }),
+        });
     }
     return users;
   }
@@ -147,13 +177,26 @@ export async function startStack(env: Record<string, string> = {}) {
       [stockTotal, stockTotal, new Date(now - 60_000), new Date(now + 3600_000)],
     );
     const goodsId = Number(res.insertId);
-    await stock.warm({ goodsId, startMs: now - 60_000, endMs: now + 3600_000, price: 5000, round: 0, stock: stockTotal }, { reset: true });
+    await stock.warm(
+      {
+        goodsId,
+        startMs: now - 60_000,
+        endMs: now + 3600_000,
+        price: 5000,
+        round: 0,
+        stock: stockTotal,
+      },
+      { reset: true },
+    );
     return goodsId;
   }
 
   /** Waits until nothing is in flight and returns the sale's books. */
   async function verdict(goodsId: number, timeoutMs = 60_000): Promise<ConsistencyReport> {
-    const r = await checkSaleSettled(db, stock, goodsId, () => publisher.depth(), { timeoutMs, quietMs: 1500 });
+    const r = await checkSaleSettled(db, stock, goodsId, () => publisher.depth(), {
+      timeoutMs,
+      quietMs: 1500,
+    });
     if (!r) throw new Error('no sale');
     return r;
   }
@@ -163,7 +206,13 @@ export async function startStack(env: Record<string, string> = {}) {
     agent.destroy();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${base.SECKILL_PREFIX}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${base.SECKILL_PREFIX}*`,
+        'COUNT',
+        1000,
+      );
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
@@ -179,7 +228,21 @@ export async function startStack(env: Record<string, string> = {}) {
     redis.disconnect();
   }
 
-  return { id, env: base, db, redis, stock, publisher, startApi, startConsumer, request, createUsers, createSale, verdict, stop };
+  return {
+    id,
+    env: base,
+    db,
+    redis,
+    stock,
+    publisher,
+    startApi,
+    startConsumer,
+    request,
+    createUsers,
+    createSale,
+    verdict,
+    stop,
+  };
 }
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
@@ -225,7 +288,12 @@ export async function runCrowd(
         }
         return;
       }
-      const o = await stack.request(port, 'POST', `/api/seckill/${goodsId}/${p.body.path}/order`, u.token);
+      const o = await stack.request(
+        port,
+        'POST',
+        `/api/seckill/${goodsId}/${p.body.path}/order`,
+        u.token,
+      );
       count(`order ${o.status} ${o.body?.code ?? o.body?.status}`);
       if (o.status === 202) queued.add(u.id);
       if (o.status === 503 || o.status === 0) {
@@ -250,7 +318,9 @@ export async function runCrowd(
 
 /** Every shopper told "queued" has an order in MySQL. */
 export async function queuedWithoutOrder(stack: Stack, goodsId: number, queued: Set<number>) {
-  const [rows] = await stack.db.query<any[]>('SELECT user_id FROM orders WHERE goods_id = ?', [goodsId]);
+  const [rows] = await stack.db.query<any[]>('SELECT user_id FROM orders WHERE goods_id = ?', [
+    goodsId,
+  ]);
   const buyers = new Set(rows.map((r) => Number(r.user_id)));
   return [...queued].filter((u) => !buyers.has(u));
 }

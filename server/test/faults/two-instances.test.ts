@@ -19,7 +19,14 @@ describe('scenario 7: two API instances behind a load balancer', () => {
     const report = await stack.verdict(goodsId);
     summary('two instances', report, { answers: Object.fromEntries(crowd.answers) });
     expect(crowd.queued.size).toBe(STOCK);
-    expect(report).toMatchObject({ ordersDb: STOCK, stockLeftDb: 0, stockLeftRedis: 0, oversold: 0, undersold: 0, duplicates: 0 });
+    expect(report).toMatchObject({
+      ordersDb: STOCK,
+      stockLeftDb: 0,
+      stockLeftRedis: 0,
+      oversold: 0,
+      undersold: 0,
+      duplicates: 0,
+    });
     expect(await queuedWithoutOrder(stack, goodsId, crowd.queued)).toEqual([]);
     // After the sell-out, both instances answer SOLD_OUT (each from its own flag once it has seen it).
     for (const port of ports) {

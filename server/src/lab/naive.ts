@@ -1,0 +1,17 @@
+import { AppError } from '../http/errors.ts';
+import { insertOrder, readSale, type LabStrategy } from './sale.ts';
+
+/**
+ * Read, check, write — with no lock and no transaction. Requests that read the same stock all
+ * pass the check, each inserts an order, and each writes back its own "stock - 1": a lost update.
+ * It oversells under any concurrency; the bench shows by how much.
+ */
+export const sellNaive: LabStrategy = async (db, order) => {
+  const sale = await readSale(db, order.goodsId, false);
+  if (sale.stockLeft <= 0) throw new AppError('SOLD_OUT');
+  await insertOrder(db, order, sale.price);
+  await db.execute('UPDATE goods SET stock_left = ? WHERE id = ?', [
+    sale.stockLeft - 1,
+    order.goodsId,
+  ]);
+};

@@ -1,0 +1,74 @@
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { AppError } from '../http/errors.ts';
+
+/**
+ * What the lab strategies share: one order attempt by a user for a sale, sold straight in MySQL.
+ * Lab mode only (SECKILL_LAB=1): these are the designs the product does not use, kept so the bench
+ * can show what each one costs and whether it oversells.
+ */
+export interface LabOrder {
+  userId: number;
+  goodsId: number;
+  /** A fresh order number (snowflake), as the real path hands out. */
+  orderId: string;
+}
+
+/** Sells one unit or throws SOLD_OUT, REPEAT, RETRY, NOT_FOUND, NOT_STARTED or ENDED. */
+export type LabStrategy = (db: Pool, order: LabOrder) => Promise<void>;
+
+export interface LabSaleRow {
+  stockLeft: number;
+  price: number;
+  version: number;
+}
+
+type Db = Pool | PoolConnection;
+
+/** Reads the sale, `FOR UPDATE` when asked, and refuses one outside its window. */
+export async function readSale(db: Db, goodsId: number, lock: boolean): Promise<LabSaleRow> {
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT stock_left, seckill_price, version, start_at <= NOW(3) AS started, end_at > NOW(3) AS open
+     FROM goods WHERE id = ?${lock ? ' FOR UPDATE' : ''}`,
+    [goodsId],
+  );
+  const row = rows[0];
+  if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
+  if (!Number(row.started)) throw new AppError('NOT_STARTED');
+  if (!Number(row.open)) throw new AppError('ENDED');
+  return {
+    stockLeft: Number(row.stock_left),
+    price: Number(row.seckill_price),
+    version: Number(row.version),
+  };
+}
+
+/** Inserts the order row; UNIQUE (user_id, goods_id) turns a second order into REPEAT. */
+export async function insertOrder(db: Db, order: LabOrder, price: number): Promise<void> {
+  try {
+    await db.execute('INSERT INTO orders (id, user_id, goods_id, price) VALUES (?, ?, ?, ?)', [
+      order.orderId,
+      order.userId,
+      order.goodsId,
+      price,
+    ]);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new AppError('REPEAT');
+    throw err;
+  }
+}
+
+/** Runs `fn` in a transaction on one pooled connection; any throw rolls it back. */
+export async function inTransaction<T>(db: Pool, fn: (conn: PoolConnection) => Promise<T>) {
+  const conn = await db.getConnection();
+  try {
+    await conn.beginTransaction();
+    const result = await fn(conn);
+    await conn.commit();
+    return result;
+  } catch (err) {
+    await conn.rollback().catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
