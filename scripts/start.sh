@@ -27,9 +27,15 @@ mkdir -p .run
 say "starting the order consumer (log: .run/consumer.log)"
 (cd consumer && exec node --import tsx src/main.ts) >>.run/consumer.log 2>&1 &
 CONSUMER=$!
-trap 'kill $CONSUMER 2>/dev/null; wait $CONSUMER 2>/dev/null' EXIT
+API=
+# Stopping this script (Ctrl-C, SIGTERM) stops both: each finishes its work in flight first.
+stop() {
+  kill -TERM $CONSUMER $API 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop EXIT
 trap 'exit 0' INT TERM
 say "open http://localhost:$PORT — shoppers alice / bob (password123), admin / ${ADMIN_PASSWORD:-admin12345}"
-cd server && PORT=$PORT node --import tsx src/main.ts &
+(cd server && PORT=$PORT exec node --import tsx src/main.ts) &
 API=$!
 wait $API
