@@ -190,3 +190,11 @@ export interface ReconcileResult {
   requeued: number;
   skipped?: 'busy' | 'queue_not_empty' | 'round_changed' | 'queue_unreachable';
 }
+
+export interface ConsistencyResponse {
+  report: ConsistencyReport;
+}
+export interface ReconcileResponse {
+  result: ReconcileResult;
+  report: ConsistencyReport | null;
+}

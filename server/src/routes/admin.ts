@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import {
   IdParam,
+  type ConsistencyResponse,
+  type ReconcileResponse,
   ResetBody,
   SaleCreateBody,
   SaleUpdateBody,
@@ -88,7 +90,7 @@ export function adminRoutes(s: Services): Router {
     const report = await checkSale(s.db, s.stock, id, depth);
     if (!report) throw new AppError('NOT_FOUND', 'No such sale.');
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { report };
+    ctx.body = { report } satisfies ConsistencyResponse;
   });
 
   r.post('/api/admin/goods/:id/reconcile', async (ctx) => {
@@ -97,7 +99,7 @@ export function adminRoutes(s: Services): Router {
     if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
     const result = await s.reconciler.reconcile(row);
     const report = await checkSale(s.db, s.stock, id, await s.publisher.depth());
-    ctx.body = { result, report };
+    ctx.body = { result, report } satisfies ReconcileResponse;
   });
 
   r.get('/api/admin/stats', async (ctx) => {

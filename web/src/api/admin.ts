@@ -1,4 +1,6 @@
 import type {
+  ConsistencyResponse,
+  ReconcileResponse,
   ResetBody,
   SaleCreateBody,
   SaleResponse,
@@ -21,4 +23,12 @@ export async function updateSale(id: number, body: SaleUpdateBody): Promise<Sale
 
 export async function resetStock(id: number, body: ResetBody): Promise<SaleResponse> {
   return (await http.post<SaleResponse>(`/admin/goods/${id}/reset`, body)).data;
+}
+
+export async function fetchConsistency(id: number): Promise<ConsistencyResponse> {
+  return (await http.get<ConsistencyResponse>(`/admin/goods/${id}/consistency`)).data;
+}
+
+export async function reconcileSale(id: number): Promise<ReconcileResponse> {
+  return (await http.post<ReconcileResponse>(`/admin/goods/${id}/reconcile`)).data;
 }
