@@ -169,11 +169,14 @@ export class OrderConsumer {
       if (p) await this.fail(p, err);
       return;
     }
-    for (const p of group) {
-      const outcome = outcomes.get(p.order.orderId);
-      if (outcome) await this.settle(p, outcome);
-      this.ack(p);
-    }
+    // Outcomes go to Redis together (one pipelined round trip), then every message is acked.
+    await Promise.all(
+      group.map(async (p) => {
+        const outcome = outcomes.get(p.order.orderId);
+        if (outcome) await this.settle(p, outcome);
+      }),
+    );
+    for (const p of group) this.ack(p);
   }
 
   private async settle(p: Parsed, outcome: WriteOutcome) {
