@@ -14,6 +14,7 @@ export default tseslint.config(
       'web/components.d.ts',
       'test-results/**',
       'playwright-report/**',
+      'e2e/artifacts/**',
     ],
   },
   js.configs.recommended,

@@ -12,6 +12,10 @@ export default defineConfig({
   reporter: [['list'], ['html', { outputFolder: './artifacts/report', open: 'never' }]],
   use: {
     baseURL: BASE_URL,
+    testIdAttribute: 'data-test',
+    // The texts the specs read are the English ones; times typed into forms are in this zone.
+    locale: 'en-US',
+    timezoneId: E2E.timezone,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -5,5 +5,7 @@ export const E2E = {
   prefix: process.env.E2E_PREFIX ?? 'e2e:',
   adminPassword: 'admin-e2e-password',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  /** The browser's time zone; tests that type times into the admin form write them in it. */
+  timezone: 'Asia/Shanghai',
 };
 export const BASE_URL = `http://localhost:${E2E.port}`;

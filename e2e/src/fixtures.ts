@@ -1,13 +1,29 @@
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
+import type { AuthResponse, Order, Sale } from '@seckill/contracts';
 import { saleKeys } from '@seckill/stock';
 import { Redis } from 'ioredis';
-import { E2E } from './env.ts';
+import { BASE_URL, E2E } from './env.ts';
 
 export { expect };
+export type { AuthResponse, Order, Sale };
 
-interface Guard {
+/** Where the web app keeps the session (web/src/stores/auth.ts). */
+const AUTH_KEY = 'seckill.auth';
+const SCREENSHOTS = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
+
+export interface Guard {
   /** Answers the page may get on purpose in this test (e.g. 409 when sold out). */
   allow(status: number, urlPart: string): void;
+  /** Watches another page too (one opened in a second browser context). */
+  watch(page: Page): void;
 }
 
 let redis: Redis | null = null;
@@ -24,41 +40,74 @@ export const test = base.extend<{ guard: Guard }>({
       const problems: string[] = [];
       const isAllowed = (status: number, url: string) =>
         allowed.some((a) => a.status === status && url.includes(a.urlPart));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const text = msg.text();
-        // The browser logs every 4xx it was told to expect; those are judged by their response.
-        if (/Failed to load resource: the server responded with a status of (\d+)/.test(text))
-          return;
-        problems.push(`console error: ${text}`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('requestfailed', (req) => {
-        const failure = req.failure()?.errorText ?? '';
-        if (failure.includes('ERR_ABORTED')) return; // navigation away cancels polling: expected
-        problems.push(`request failed: ${req.method()} ${req.url()} ${failure}`);
-      });
-      page.on('response', (res) => {
-        if (res.status() >= 400 && !isAllowed(res.status(), res.url())) {
-          problems.push(`unexpected ${res.status()}: ${res.request().method()} ${res.url()}`);
-        }
-      });
-      await use({ allow: (status, urlPart) => allowed.push({ status, urlPart }) });
+      const watch = (p: Page) => {
+        p.on('console', (msg) => {
+          if (msg.type() !== 'error') return;
+          const text = msg.text();
+          // The browser logs every 4xx it was told to expect; those are judged by their response.
+          if (/Failed to load resource: the server responded with a status of (\d+)/.test(text))
+            return;
+          problems.push(`console error: ${text}`);
+        });
+        p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+        p.on('requestfailed', (req) => {
+          const failure = req.failure()?.errorText ?? '';
+          if (failure.includes('ERR_ABORTED')) return; // navigation away cancels polling: expected
+          problems.push(`request failed: ${req.method()} ${req.url()} ${failure}`);
+        });
+        p.on('response', (res) => {
+          if (res.status() >= 400 && !isAllowed(res.status(), res.url())) {
+            problems.push(`unexpected ${res.status()}: ${res.request().method()} ${res.url()}`);
+          }
+        });
+      };
+      watch(page);
+      await use({ allow: (status, urlPart) => allowed.push({ status, urlPart }), watch });
       expect(problems, 'console errors or failed requests').toEqual([]);
     },
     { auto: true },
   ],
 });
 
-export async function apiLogin(request: APIRequestContext, username: string, password: string) {
+export async function apiLogin(
+  request: APIRequestContext,
+  username: string,
+  password: string,
+): Promise<AuthResponse> {
   const r = await request.post('/api/auth/login', { data: { username, password } });
   expect(r.status()).toBe(200);
-  return (await r.json()) as { token: string; user: { id: number } };
+  return (await r.json()) as AuthResponse;
+}
+
+/** A new shopper, made through the API (the UI sign-up has its own spec). */
+export async function apiRegister(request: APIRequestContext, stem: string): Promise<AuthResponse> {
+  const username = uniqueName(stem);
+  const r = await request.post('/api/auth/register', {
+    data: { username, password: 'password123' },
+  });
+  expect(r.status(), `register ${username}`).toBe(201);
+  return (await r.json()) as AuthResponse;
+}
+
+/** A user name no earlier run has taken: stem + time + a little randomness (≤ 32 characters). */
+export function uniqueName(stem: string): string {
+  const tail = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  return `${stem.slice(0, 16)}_${tail}`;
+}
+
+let adminSession: AuthResponse | null = null;
+
+/** The admin's session, logged in once per worker (logins are rate limited per IP). */
+export async function adminAuth(request: APIRequestContext): Promise<AuthResponse> {
+  adminSession ??= await apiLogin(request, 'admin', E2E.adminPassword);
+  return adminSession;
 }
 
 export async function adminToken(request: APIRequestContext) {
-  return (await apiLogin(request, 'admin', E2E.adminPassword)).token;
+  return (await adminAuth(request)).token;
 }
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function createSale(
   request: APIRequestContext,
@@ -68,12 +117,15 @@ export async function createSale(
     startAt: string;
     endAt: string;
     description: string;
+    imageUrl: string;
+    price: number;
+    seckillPrice: number;
   }> = {},
-) {
+): Promise<Sale> {
   const token = await adminToken(request);
   const now = Date.now();
   const r = await request.post('/api/admin/goods', {
-    headers: { authorization: `Bearer ${token}` },
+    headers: bearer(token),
     data: {
       name: `E2E 限时秒杀 ${Math.random().toString(36).slice(2, 7)}`,
       description: 'A sale made by a browser test.',
@@ -87,7 +139,34 @@ export async function createSale(
     },
   });
   expect(r.status()).toBe(201);
-  return ((await r.json()) as { item: { id: number; name: string } }).item;
+  return ((await r.json()) as { item: Sale }).item;
+}
+
+/** The shopper's orders as the API lists them. */
+export async function apiOrders(request: APIRequestContext, token: string): Promise<Order[]> {
+  const r = await request.get('/api/orders', { headers: bearer(token) });
+  expect(r.status()).toBe(200);
+  return ((await r.json()) as { items: Order[] }).items;
+}
+
+/**
+ * Opens the app already logged in as `auth`: the session is put where the app keeps it before
+ * the first page runs (once per tab, so logging out in the UI sticks).
+ */
+export async function signIn(page: Page, auth: AuthResponse): Promise<void> {
+  await page.addInitScript(
+    ([key, value]) => {
+      if (sessionStorage.getItem('e2e.signed-in')) return;
+      localStorage.setItem(key, value);
+      sessionStorage.setItem('e2e.signed-in', '1');
+    },
+    [AUTH_KEY, JSON.stringify({ token: auth.token, user: auth.user })] as const,
+  );
+}
+
+/** A second browser of its own (no shared storage), set up like the test's own. */
+export function newContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: BASE_URL, locale: 'en-US', timezoneId: E2E.timezone });
 }
 
 /** The answer of the captcha the page is showing, read where the server keeps it. */
@@ -101,21 +180,24 @@ export async function captchaAnswer(goodsId: number, userId: number): Promise<st
   throw new Error('no captcha in Redis');
 }
 
+/** The logged-in user's id, from the session the app stored (web/src/stores/auth.ts). */
 export async function userIdOf(page: Page): Promise<number> {
-  const token = await page.evaluate(() => {
-    for (let i = 0; i < localStorage.length; i += 1) {
-      const v = localStorage.getItem(localStorage.key(i) ?? '') ?? '';
-      const m = /eyJ[\w-]+\.[\w-]+\.[\w-]+/.exec(v);
-      if (m) return m[0];
-    }
-    return null;
-  });
-  if (!token) throw new Error('no token in localStorage');
-  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
-    sub: string;
-  };
-  return Number(payload.sub);
+  const raw = await page.evaluate((key) => localStorage.getItem(key), AUTH_KEY);
+  if (!raw) throw new Error(`no session in localStorage (${AUTH_KEY})`);
+  const saved = JSON.parse(raw) as { user?: { id?: unknown } };
+  const id = saved.user?.id;
+  if (typeof id !== 'number') throw new Error(`no user id in the stored session: ${raw}`);
+  return id;
 }
 
+/**
+ * A full-page screenshot kept as an artifact: e2e/artifacts/screenshots/<name>.png. Passing
+ * toasts ("Sale created.") are left out of the picture; tests assert them where they matter.
+ */
 export const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: true });
+  page.screenshot({
+    path: `${SCREENSHOTS}${name}.png`,
+    fullPage: true,
+    animations: 'disabled',
+    style: '.el-message { visibility: hidden !important; }',
+  });
