@@ -1,4 +1,5 @@
 import { mysqlConfigFromEnv } from '@seckill/db';
+import { deleteKeysWithPrefix } from '@seckill/stock';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { E2E } from './env.ts';
@@ -8,11 +9,6 @@ const conn = await mysql.createConnection({ ...mysqlConfigFromEnv(), database: u
 await conn.query(`DROP DATABASE IF EXISTS \`${E2E.database}\``);
 await conn.end();
 const redis = new Redis(E2E.redisUrl);
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `${E2E.prefix}*`, 'COUNT', 1000);
-  cursor = next;
-  if (keys.length) await redis.del(...keys);
-} while (cursor !== '0');
+await deleteKeysWithPrefix(redis, E2E.prefix);
 redis.disconnect();
 console.log(`[e2e] reset database ${E2E.database} and keys ${E2E.prefix}*`);

@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import amqp, { type Channel } from 'amqplib';
 import type { QueueNames } from './names.ts';
 
 /**
@@ -36,4 +36,17 @@ export async function queueDepth(ch: Channel, names: QueueNames): Promise<QueueD
     deadLetters: dead.messageCount,
     consumers: orders.consumerCount,
   };
+}
+
+/** Removes a deployment's queues and dead-letter exchange (test runs and benches clean up). */
+export async function deleteTopology(url: string, names: QueueNames): Promise<void> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(names.orders);
+    await ch.deleteQueue(names.dead);
+    await ch.deleteExchange(names.deadExchange);
+  } finally {
+    await conn.close();
+  }
 }

@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * The Redis keyspace shared by the API and the consumer. Every key of one sale carries the same
  * hash tag `{g:<id>}` so the Lua scripts that touch several of them run on Redis Cluster too.
@@ -25,3 +27,14 @@ export type SaleKeys = ReturnType<typeof saleKeys>;
 
 /** Pub/sub channel on which sale changes (reset, edit) are announced to every API instance. */
 export const saleEventsChannel = (prefix: string) => `${prefix}sk:events`;
+
+/** Deletes every key of a deployment (tests, benches, tools): what FLUSHALL would do to it alone. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  if (!prefix) throw new Error('refusing to delete every key: no prefix');
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}

@@ -16,12 +16,17 @@ declare module 'koa' {
   }
 }
 
+/** Verified tokens kept, so a shopper's path, order and polls verify the signature once. */
+const VERIFIED_MAX = 50_000;
+
 /**
  * Signs and verifies HS256 tokens. The secret becomes a KeyObject once: handed a string,
  * jsonwebtoken builds a new key on every verify, which costs more than the rest of an order.
  */
 export class TokenService {
   private readonly key: KeyObject;
+  /** Token → its user and expiry (ms); only tokens that passed `jwt.verify` get in. */
+  private readonly verified = new Map<string, { user: AuthUser; expMs: number }>();
 
   constructor(
     secret: string,
@@ -39,6 +44,13 @@ export class TokenService {
   }
 
   verify(token: string): AuthUser {
+    const known = this.verified.get(token);
+    // The same expiry rule as jwt.verify: valid while now < exp.
+    if (known && Date.now() < known.expMs) return known.user;
+    return this.verifySignature(token);
+  }
+
+  private verifySignature(token: string): AuthUser {
     let claims: jwt.JwtPayload | string;
     try {
       claims = jwt.verify(token, this.key, { algorithms: ['HS256'] });
@@ -51,7 +63,17 @@ export class TokenService {
     if (!Number.isSafeInteger(id) || id <= 0 || !role.success || typeof claims.name !== 'string') {
       throw new AppError('TOKEN_INVALID');
     }
-    return { id, name: claims.name, role: role.data };
+    const user: AuthUser = Object.freeze({ id, name: claims.name, role: role.data });
+    if (this.verified.size >= VERIFIED_MAX) {
+      // Oldest first: a Map iterates in insertion order.
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, {
+      user,
+      expMs: typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity,
+    });
+    return user;
   }
 }
 

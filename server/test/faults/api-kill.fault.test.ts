@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  queuedWithoutOrder,
-  runCrowd,
-  startStack,
-  summary,
-  type Proc,
-  type Stack,
-} from './stack.ts';
+import { expectSoldExactly, runCrowd, startStack, type Proc, type Stack } from './stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -36,10 +29,9 @@ describe('scenario 3: an API instance is killed mid-burst', () => {
         }
       },
     });
-    const report = await stack.verdict(goodsId);
-    summary('API SIGKILL mid-burst', report, { answers: Object.fromEntries(crowd.answers) });
+    await expectSoldExactly(stack, goodsId, STOCK, crowd.queued, 'API SIGKILL mid-burst', {
+      answers: Object.fromEntries(crowd.answers),
+    });
     expect(killed).toBe(true);
-    expect(report).toMatchObject({ ordersDb: STOCK, oversold: 0, undersold: 0, duplicates: 0 });
-    expect(await queuedWithoutOrder(stack, goodsId, crowd.queued)).toEqual([]);
   });
 });

@@ -6,10 +6,10 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ConsistencyReport } from '@seckill/contracts';
 import { createPool, hashPassword, migrate, mysqlConfigFromEnv } from '@seckill/db';
-import { OrderPublisher, queueNames } from '@seckill/queue';
-import { StockStore } from '@seckill/stock';
-import amqp from 'amqplib';
+import { deleteTopology, OrderPublisher, queueNames } from '@seckill/queue';
+import { deleteKeysWithPrefix, StockStore } from '@seckill/stock';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { TokenService } from '../../src/http/auth.ts';
 import { checkSaleSettled } from '../../src/seckill/consistency.ts';
 
@@ -204,25 +204,9 @@ export async function startStack(env: Record<string, string> = {}) {
   async function stop() {
     for (const p of [...procs]) await p.kill('SIGKILL');
     agent.destroy();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${base.SECKILL_PREFIX}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, base.SECKILL_PREFIX ?? '');
     await publisher.close();
-    const conn = await amqp.connect(base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
-    const ch = await conn.createChannel();
-    await ch.deleteQueue(names.orders);
-    await ch.deleteQueue(names.dead);
-    await ch.deleteExchange(names.deadExchange);
-    await conn.close();
+    await deleteTopology(base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', names);
     await db.query(`DROP DATABASE IF EXISTS \`${mysqlCfg.database}\``);
     await db.end();
     redis.disconnect();
@@ -340,4 +324,31 @@ export function summary(name: string, r: ConsistencyReport, extra: Record<string
     ...extra,
   };
   console.log(`[fault] ${name}: ${JSON.stringify(line)}`);
+}
+
+/**
+ * Every scenario ends here: once nothing is in flight, the sale sold exactly its stock, one unit per
+ * buyer, MySQL and Redis agree, and every shopper told "queued" has an order.
+ */
+export async function expectSoldExactly(
+  stack: Stack,
+  goodsId: number,
+  stockTotal: number,
+  queued: Set<number>,
+  name: string,
+  extra: Record<string, unknown> = {},
+  timeoutMs = 60_000,
+): Promise<ConsistencyReport> {
+  const report = await stack.verdict(goodsId, timeoutMs);
+  summary(name, report, extra);
+  expect(report).toMatchObject({
+    ordersDb: stockTotal,
+    stockLeftDb: 0,
+    stockLeftRedis: 0,
+    oversold: 0,
+    undersold: 0,
+    duplicates: 0,
+  });
+  expect(await queuedWithoutOrder(stack, goodsId, queued)).toEqual([]);
+  return report;
 }

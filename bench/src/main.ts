@@ -1,0 +1,201 @@
+/**
+ * `pnpm bench`: a whole flash sale through the real HTTP API, measured against a baseline of the
+ * same machine in the same run. See USAGE in options.ts for the options, README for the phases.
+ */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { ConsistencyReport } from '@seckill/contracts';
+import { checkSaleSettled } from '@seckill/server/src/seckill/consistency.ts';
+import { CpuMeter } from './cpu.ts';
+import { Api, UserFactory } from './fixtures.ts';
+import { renderHtml } from './html.ts';
+import { parseOptions, USAGE, type Options, type Phase } from './options.ts';
+import { measureBaseline } from './phases/baseline.ts';
+import type { Bench } from './phases/context.ts';
+import { runCrowd } from './phases/crowd.ts';
+import { measureDrain } from './phases/drain.ts';
+import { measureLateOrders, measureOrders } from './phases/throughput.ts';
+import { withProgress } from './progress.ts';
+import {
+  assembleReport,
+  formatReport,
+  type BenchReport,
+  type DrainSummary,
+  type StrategyRow,
+} from './report.ts';
+import { REPO_ROOT, Stack } from './stack.ts';
+import { round } from './stats.ts';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function machine() {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', node: process.version };
+}
+
+function shownOptions(o: Options) {
+  const { help: _help, outDir: _outDir, ...rest } = o;
+  return rest;
+}
+
+async function fullRun(b: Bench): Promise<BenchReport> {
+  const { opts } = b;
+  const has = (p: Phase) => opts.phases.includes(p);
+  const t = Date.now();
+  const crowdUsers = has('crowd') ? await b.users.create(opts.users) : [];
+  if (has('crowd'))
+    log(`${opts.users} shoppers created in bulk, tokens signed: ${Date.now() - t} ms`);
+
+  const baseline = has('baseline')
+    ? await measureBaseline(b, crowdUsers[0]?.token ?? b.adminToken)
+    : null;
+  if (baseline) log(`baseline: ${Math.round(baseline.rps)} req/s, p99 ${baseline.p99} ms`);
+
+  const crowd = has('crowd')
+    ? await runCrowd(b, 'redis-mq', crowdUsers, 'crowd: path → order → result')
+    : null;
+  if (crowd) log(`crowd: ${JSON.stringify(crowd.outcomes)}`);
+
+  const orders = has('orders') && baseline ? await measureOrders(b, baseline.rps * 0.65) : null;
+  if (orders) log(`order requests: ${Math.round(orders.rps)} req/s, p99 ${orders.p99} ms`);
+
+  const late = has('late') && baseline ? await measureLateOrders(b, baseline.rps) : null;
+  if (late) log(`late orders: ${Math.round(late.rps)} req/s, p99 ${late.p99} ms`);
+
+  let drain: DrainSummary | null = null;
+  if (has('drain') && b.stack.target.own) {
+    const batched = await measureDrain(b, opts.drain, 200);
+    const single = await measureDrain(b, opts.drain, 1);
+    await b.stack.startConsumer(200);
+    const ratio = single.ordersPerSecond > 0 ? batched.ordersPerSecond / single.ordersPerSecond : 0;
+    drain = { batched, single, ratio: round(ratio, 2) };
+  } else if (has('drain')) {
+    drain = { skipped: 'the consumer of an app given by --url is not the bench’s to stop' };
+  }
+
+  const consistency = await settleAll(b);
+  const notes: string[] = [];
+  if (orders && orders.spanMs < opts.duration * 900) {
+    notes.push(`the order phase used all its paths in ${orders.spanMs} ms`);
+  }
+  return assembleReport({
+    kind: 'full',
+    machine: machine(),
+    options: shownOptions(opts),
+    target: { url: b.stack.target.url, own: b.stack.target.own },
+    baseline,
+    crowd,
+    orders,
+    late,
+    drain,
+    consistency,
+    notes,
+  });
+}
+
+/** Phase 6: every sale sold through the product's path, once the queue is empty and quiet. */
+async function settleAll(b: Bench): Promise<ConsistencyReport[]> {
+  const reports: ConsistencyReport[] = [];
+  await withProgress('verdict: settling and checking', b.sales.length, async (tick) => {
+    for (const [i, id] of b.sales.entries()) {
+      const r = await checkSaleSettled(b.stack.db, b.stack.stock, id, () => b.stack.depth(), {
+        timeoutMs: 120_000,
+        quietMs: i === 0 ? 1000 : 200,
+      });
+      if (r) reports.push(r);
+      tick(i + 1);
+    }
+  });
+  return reports;
+}
+
+async function strategyRun(b: Bench, strategies: NonNullable<Options['strategies']>) {
+  const users = await b.users.create(b.opts.users);
+  const rows: StrategyRow[] = [];
+  const consistency: ConsistencyReport[] = [];
+  for (const strategy of strategies) {
+    const c = await runCrowd(b, strategy, users, `strategy ${strategy}`);
+    const order = c.endpoints.order;
+    const labOff = strategy !== 'redis-mq' && c.outcomes.NOT_FOUND === c.users;
+    rows.push({
+      strategy,
+      rps: c.seconds > 0 ? round(c.requests / c.seconds, 1) : 0,
+      shoppersPerSecond: c.seconds > 0 ? round(c.users / c.seconds, 1) : 0,
+      p99: order?.p99 ?? 0,
+      orders: c.orders,
+      oversold: c.oversold,
+      unsold: c.unsold,
+      duplicates: c.duplicates,
+      seconds: round(c.seconds, 2),
+      outcomes: c.outcomes,
+      note: labOff ? 'lab mode is off: start the API with SECKILL_LAB=1' : undefined,
+    });
+    if (c.consistency) consistency.push(c.consistency);
+    log(`${strategy}: crowd served in ${c.seconds.toFixed(1)} s, ${c.orders} orders of ${c.stock}`);
+  }
+  return assembleReport({
+    kind: 'strategies',
+    machine: machine(),
+    options: shownOptions(b.opts),
+    target: { url: b.stack.target.url, own: b.stack.target.own },
+    strategies: rows,
+    consistency: consistency.length ? consistency : null,
+  });
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2), REPO_ROOT);
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
+  const stack = opts.url
+    ? await Stack.external(opts.url)
+    : await Stack.startOwn(log, { profileDir: opts.profileDir });
+  let interrupted = false;
+  const onSignal = (signal: string) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${signal}: stopping the bench and cleaning up…`);
+    void stack.close({ keep: opts.keep }).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  try {
+    const users = new UserFactory(stack.db, stack.target);
+    const [admin] = await users.create(1, 'admin');
+    if (!admin) throw new Error('no admin user');
+    const pids: Record<string, number | undefined> = { bench: process.pid };
+    const b: Bench = {
+      opts,
+      stack,
+      api: new Api(stack.target),
+      users,
+      adminToken: admin.token,
+      sales: [],
+      log,
+      pids,
+      cpu: new CpuMeter(() => ({ ...pids, ...stack.pids() })),
+    };
+    const report = opts.strategies ? await strategyRun(b, opts.strategies) : await fullRun(b);
+    const text = formatReport(report);
+    console.log(`\n${text}`);
+    const json = join(opts.outDir, 'bench-report.json');
+    const html = join(opts.outDir, 'bench-report.html');
+    await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(html, renderHtml(report));
+    log(`\nwrote ${json} and ${html}`);
+  } finally {
+    if (!interrupted) await stack.close({ keep: opts.keep });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

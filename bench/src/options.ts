@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+
+export const STRATEGIES = ['naive', 'pessimistic', 'optimistic', 'redis-mq'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const PHASES = ['baseline', 'crowd', 'orders', 'late', 'drain'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface Options {
+  users: number;
+  stock: number;
+  connections: number;
+  /** Seconds of each throughput phase (baseline, order, late orders). */
+  duration: number;
+  /** Orders queued for each consumer drain measurement. */
+  drain: number;
+  /** Run only the strategy comparison, with these strategies. */
+  strategies: Strategy[] | null;
+  /** An app already running; otherwise the bench starts its own. */
+  url: string | null;
+  /** Where bench-report.json and bench-report.html go. */
+  outDir: string;
+  /** Keep the bench's own database, keys and queues after the run. */
+  keep: boolean;
+  /** The phases to run (the verdict always runs). */
+  phases: Phase[];
+  /** Start the bench's API with `node --cpu-prof`, profiles written to this folder. */
+  profileDir: string | null;
+  help: boolean;
+}
+
+export const USAGE = `pnpm bench [options]
+
+Runs a whole flash sale through the real HTTP API and prints a table; writes bench-report.json
+and bench-report.html. Without --url it starts its own API and consumer (own database, key prefix
+and queues, all removed afterwards).
+
+  --users N          shoppers in the crowd (10000)
+  --stock N          units for sale (1000)
+  --connections N    concurrent connections (100)
+  --duration S       seconds of each throughput phase (10)
+  --drain N          orders queued for each consumer drain measurement (3000)
+  --strategy NAME    only compare ways to sell: naive|pessimistic|optimistic|redis-mq|all
+  --url URL          target a running app (needs JWT_SECRET, SECKILL_LOADTEST_KEY, MYSQL_*,
+                     REDIS_URL, AMQP_URL, SECKILL_PREFIX as that app has them)
+  --phases LIST      some of baseline,crowd,orders,late,drain (all); orders and late need baseline
+  --profile DIR      run the bench's API under node --cpu-prof, profiles into DIR
+  --out DIR          where the reports go (the repository root)
+  --keep             keep the bench's database, keys and queues
+`;
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+export function parseOptions(argv: string[], repoRoot: string): Options {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    options: {
+      users: { type: 'string' },
+      stock: { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+      drain: { type: 'string' },
+      strategy: { type: 'string' },
+      url: { type: 'string' },
+      out: { type: 'string' },
+      keep: { type: 'boolean' },
+      phases: { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  let strategies: Strategy[] | null = null;
+  if (values.strategy !== undefined) {
+    const s = values.strategy;
+    if (s === 'all') strategies = [...STRATEGIES];
+    else if ((STRATEGIES as readonly string[]).includes(s)) strategies = [s as Strategy];
+    else throw new Error(`--strategy must be one of ${STRATEGIES.join('|')}|all`);
+  }
+  let phases: Phase[] = [...PHASES];
+  if (values.phases !== undefined) {
+    const wanted = values.phases.split(',').map((p) => p.trim());
+    const bad = wanted.filter((p) => !(PHASES as readonly string[]).includes(p));
+    if (bad.length) throw new Error(`unknown phase ${bad.join(', ')}: use ${PHASES.join(',')}`);
+    phases = PHASES.filter((p) => wanted.includes(p));
+    if ((phases.includes('orders') || phases.includes('late')) && !phases.includes('baseline')) {
+      phases.unshift('baseline');
+    }
+  }
+  return {
+    users: positive('users', values.users, 10_000),
+    stock: positive('stock', values.stock, 1000),
+    connections: positive('connections', values.connections, 100),
+    duration: positive('duration', values.duration, 10),
+    drain: positive('drain', values.drain, 3000),
+    strategies,
+    url: values.url ?? null,
+    outDir: values.out ?? repoRoot,
+    keep: values.keep ?? false,
+    phases,
+    profileDir: values.profile ?? null,
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,334 @@
+/** The bench's results as one JSON document, and as the table it prints. Pure: no I/O. */
+import type { ConsistencyReport } from '@seckill/contracts';
+import type { CrowdResult } from './phases/crowd.ts';
+import type { DrainResult } from './phases/drain.ts';
+import { round, type EndpointStats } from './stats.ts';
+
+export interface EndpointRow {
+  name: string;
+  phase: string;
+  stats: EndpointStats;
+}
+
+export interface TargetCheck {
+  name: string;
+  value: number | null;
+  goal: string;
+  met: boolean | null;
+}
+
+export interface StrategyRow {
+  strategy: string;
+  /** Requests of every endpoint the crowd used, per second of the crowd. */
+  rps: number;
+  /** Shoppers served per second: the crowd over its time. */
+  shoppersPerSecond: number;
+  /** p99 of the request that sells (the order). */
+  p99: number;
+  orders: number;
+  oversold: number;
+  unsold: number;
+  duplicates: number;
+  /** The whole crowd served, first request to last answer. */
+  seconds: number;
+  outcomes: Record<string, number>;
+  note?: string;
+}
+
+export interface Verdict {
+  exact: boolean;
+  oversold: number;
+  undersold: number;
+  duplicates: number;
+  sales: ConsistencyReport[];
+}
+
+export type DrainSummary =
+  { batched: DrainResult; single: DrainResult; ratio: number } | { skipped: string };
+
+export type CrowdSummary = Omit<CrowdResult, 'endpoints'>;
+
+export interface BenchReport {
+  kind: 'full' | 'strategies';
+  generatedAt: string;
+  machine: { cpus: number; cpuModel: string; node: string };
+  options: Record<string, unknown>;
+  target: { url: string; own: boolean };
+  baseline: EndpointStats | null;
+  endpoints: EndpointRow[];
+  /** Order requests per second over the baseline's, in the same run. */
+  orderRatio: number | null;
+  /** Late orders (after sell-out) per second over the baseline's. */
+  lateRatio: number | null;
+  crowd: CrowdSummary | null;
+  drain: DrainSummary | null;
+  verdict: Verdict | null;
+  targets: TargetCheck[];
+  strategies: StrategyRow[] | null;
+  notes: string[];
+}
+
+export interface ReportParts {
+  kind: BenchReport['kind'];
+  machine: BenchReport['machine'];
+  options: Record<string, unknown>;
+  target: BenchReport['target'];
+  baseline?: EndpointStats | null;
+  crowd?: CrowdResult | null;
+  orders?: EndpointStats | null;
+  late?: EndpointStats | null;
+  drain?: DrainSummary | null;
+  consistency?: ConsistencyReport[] | null;
+  strategies?: StrategyRow[] | null;
+  notes?: string[];
+  now?: Date;
+}
+
+const ratioOf = (x: number | undefined, base: number | undefined) =>
+  x !== undefined && base ? round(x / base, 3) : null;
+
+export function verdictOf(reports: ConsistencyReport[]): Verdict {
+  const sum = (f: (r: ConsistencyReport) => number) => reports.reduce((s, r) => s + f(r), 0);
+  return {
+    exact: reports.length > 0 && reports.every((r) => r.exact),
+    oversold: sum((r) => r.oversold),
+    undersold: sum((r) => r.undersold),
+    duplicates: sum((r) => r.duplicates),
+    sales: reports,
+  };
+}
+
+export function assembleReport(p: ReportParts): BenchReport {
+  const endpoints: EndpointRow[] = [];
+  if (p.crowd) {
+    for (const kind of ['path', 'order', 'result']) {
+      const stats = p.crowd.endpoints[kind];
+      if (stats) endpoints.push({ name: `crowd: ${kind}`, phase: 'crowd', stats });
+    }
+  }
+  if (p.orders) endpoints.push({ name: 'order requests', phase: 'orders', stats: p.orders });
+  if (p.late) endpoints.push({ name: 'late orders', phase: 'late', stats: p.late });
+
+  const baseline = p.baseline ?? null;
+  const orderRatio = ratioOf(p.orders?.rps, baseline?.rps);
+  const lateRatio = ratioOf(p.late?.rps, baseline?.rps);
+  const verdict = p.consistency ? verdictOf(p.consistency) : null;
+  let crowd: CrowdSummary | null = null;
+  if (p.crowd) {
+    const { endpoints: _endpoints, ...rest } = p.crowd;
+    crowd = rest;
+  }
+
+  const targets: TargetCheck[] = [];
+  if (p.kind === 'full') {
+    const check = (name: string, value: number | null, goal: string, ok: (v: number) => boolean) =>
+      targets.push({ name, value, goal, met: value === null ? null : ok(value) });
+    check('order requests vs baseline (rps ratio)', orderRatio, '≥ 0.6', (v) => v >= 0.6);
+    check('order requests p99 (ms)', p.orders ? p.orders.p99 : null, '≤ 50', (v) => v <= 50);
+    check('late orders vs baseline (rps ratio)', lateRatio, '≥ 0.9', (v) => v >= 0.9);
+    const drain = p.drain && 'ratio' in p.drain ? p.drain.ratio : null;
+    check('consumer drain, batched vs one tx per order', drain, '≥ 5', (v) => v >= 5);
+    check(
+      'crowd: last order request → last commit (ms)',
+      crowd?.lastOrderToLastCommitMs ?? null,
+      '≤ 2000',
+      (v) => v <= 2000,
+    );
+    targets.push({
+      name: 'consistency verdict (oversold, undersold, duplicates)',
+      value: verdict ? verdict.oversold + verdict.undersold + verdict.duplicates : null,
+      goal: 'all 0',
+      met: verdict ? verdict.exact : null,
+    });
+  }
+
+  return {
+    kind: p.kind,
+    generatedAt: (p.now ?? new Date()).toISOString(),
+    machine: p.machine,
+    options: p.options,
+    target: p.target,
+    baseline,
+    endpoints,
+    orderRatio,
+    lateRatio,
+    crowd,
+    drain: p.drain ?? null,
+    verdict,
+    targets,
+    strategies: p.strategies ?? null,
+    notes: p.notes ?? [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+/** Left-aligned first column, right-aligned numbers, two spaces between columns. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const times = (r: number | null) => (r === null ? '–' : `${r.toFixed(2)}×`);
+
+function endpointCells(name: string, s: EndpointStats, base: EndpointStats | null): string[] {
+  const r = (x: number, b: number | undefined) => times(b ? round(x / b, 3) : null);
+  return [
+    name,
+    int(s.count),
+    int(s.rps),
+    r(s.rps, base?.rps),
+    ms(s.p50),
+    r(s.p50, base?.p50),
+    ms(s.p90),
+    r(s.p90, base?.p90),
+    ms(s.p99),
+    r(s.p99, base?.p99),
+  ];
+}
+
+const lag = (v: number | null) =>
+  v === null ? '–' : v < 0 ? `${v} ms (all written before it was sent)` : `${v} ms`;
+
+function answers(a: Record<string, number>): string {
+  return Object.entries(a)
+    .map(([k, v]) => `${k} ×${int(v)}`)
+    .join(' · ');
+}
+
+export function formatReport(r: BenchReport): string {
+  const out: string[] = [];
+  const base = r.baseline;
+  if (r.kind === 'full') {
+    out.push(
+      `Seckill bench — ${r.machine.cpus} CPU (${r.machine.cpuModel}), Node ${r.machine.node}, ` +
+        `${String(r.options.connections)} connections, ${r.target.own ? 'own stack' : r.target.url}`,
+      '',
+    );
+    const rows: string[][] = [];
+    if (base) rows.push(endpointCells('baseline: node:http + 1 Lua', base, base));
+    for (const e of r.endpoints) rows.push(endpointCells(e.name, e.stats, base));
+    out.push(
+      formatTable(
+        [
+          'endpoint',
+          'answers',
+          'req/s',
+          '×base',
+          'p50 ms',
+          '×base',
+          'p90 ms',
+          '×base',
+          'p99 ms',
+          '×base',
+        ],
+        rows,
+      ),
+      '',
+      'answers by status and code',
+    );
+    if (base) out.push(`  baseline          ${answers(base.answers)}`);
+    for (const e of r.endpoints) out.push(`  ${e.name.padEnd(16)}  ${answers(e.stats.answers)}`);
+    out.push('');
+    const cpuRows: Array<[string, Record<string, number> | undefined]> = [];
+    if (base) cpuRows.push(['baseline', base.cpuUs]);
+    if (r.crowd) cpuRows.push(['crowd (any answer)', r.crowd.cpuUs]);
+    for (const e of r.endpoints) if (e.phase !== 'crowd') cpuRows.push([e.name, e.stats.cpuUs]);
+    const metered = cpuRows.filter((row): row is [string, Record<string, number>] =>
+      Boolean(row[1] && Object.keys(row[1]).length),
+    );
+    if (metered.length) {
+      const order = ['bench', 'baseline', 'api', 'consumer', 'redis', 'rabbitmq', 'mariadb'];
+      const seen = new Set(metered.flatMap(([, c]) => Object.keys(c)));
+      const procs = order.filter((p) => seen.has(p));
+      out.push(
+        'CPU µs per answer, by process (bench = the load generator)',
+        formatTable(
+          ['phase', ...procs, 'total'],
+          metered.map(([name, c]) => [
+            name,
+            ...procs.map((p) => (c[p] === undefined ? '–' : c[p].toFixed(0))),
+            (c.total ?? 0).toFixed(0),
+          ]),
+        ),
+        '',
+      );
+    }
+    if (r.crowd) {
+      const c = r.crowd;
+      out.push(
+        `crowd: ${int(c.users)} shoppers, ${int(c.stock)} units, served in ${c.seconds.toFixed(1)} s — ${answers(c.outcomes)}`,
+        `  first order request → last order committed in MySQL: ${c.firstOrderToLastCommitMs ?? '–'} ms`,
+        `  last order request → last order committed in MySQL:  ${lag(c.lastOrderToLastCommitMs)}`,
+        `  orders in MySQL: ${int(c.orders)} of ${int(c.stock)} units`,
+      );
+    }
+    if (r.drain) {
+      if ('skipped' in r.drain) out.push(`consumer drain: skipped (${r.drain.skipped})`);
+      else {
+        const d = r.drain;
+        out.push(
+          `consumer drain of ${int(d.batched.queued)} queued orders: batches of ${d.batched.batchSize} ` +
+            `${int(d.batched.ordersPerSecond)}/s (${d.batched.commitSpanMs} ms), one transaction per order ` +
+            `${int(d.single.ordersPerSecond)}/s (${d.single.commitSpanMs} ms) → ${times(d.ratio)}`,
+        );
+      }
+    }
+  }
+  if (r.strategies) {
+    out.push(
+      formatTable(
+        [
+          'strategy',
+          'req/s',
+          'order p99 ms',
+          'orders',
+          'oversold',
+          'unsold',
+          'dupes',
+          'crowd s',
+          'shoppers/s',
+          'shoppers',
+        ],
+        r.strategies.map((s) => [
+          s.strategy,
+          int(s.rps),
+          ms(s.p99),
+          int(s.orders),
+          int(s.oversold),
+          int(s.unsold),
+          int(s.duplicates),
+          s.seconds.toFixed(1),
+          int(s.shoppersPerSecond),
+          s.note ?? answers(s.outcomes),
+        ]),
+      ),
+    );
+  }
+  if (r.verdict) {
+    const v = r.verdict;
+    out.push(
+      `verdict: ${v.exact ? 'EXACT' : 'WRONG'} — oversold ${v.oversold}, undersold ${v.undersold}, ` +
+        `duplicates ${v.duplicates} over ${v.sales.length} sale(s) sold through Redis + RabbitMQ`,
+    );
+  }
+  if (r.targets.length) {
+    out.push('', 'targets');
+    for (const t of r.targets) {
+      const mark = t.met === null ? '·' : t.met ? '✓' : '✗';
+      const value = t.value === null ? 'n/a' : String(round(t.value, 3));
+      out.push(`  ${mark} ${t.name}: ${value} (goal ${t.goal})`);
+    }
+  }
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n');
+}

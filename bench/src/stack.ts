@@ -1,0 +1,298 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPool, migrate, type MysqlConfig } from '@seckill/db';
+import { OrderPublisher, queueNames, type QueueDepth } from '@seckill/queue';
+import { StockStore } from '@seckill/stock';
+import { loadConfig } from '@seckill/server/src/config.ts';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where the bench sends its crowd, and how it reaches the same MySQL, Redis and RabbitMQ. */
+export interface Target {
+  url: string;
+  mysql: MysqlConfig;
+  redisUrl: string;
+  amqpUrl: string;
+  prefix: string;
+  jwtSecret: string;
+  loadtestKey: string;
+  /** The bench started the API and consumer itself (and may stop and restart the consumer). */
+  own: boolean;
+}
+
+/** A child process of the bench, with the tail of its output kept for error messages. */
+class Child {
+  readonly proc: ChildProcess;
+  private tail: string[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+    onLine?: (line: string) => void,
+    nodeArgs: string[] = [],
+  ) {
+    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        onLine?.(line);
+        this.tail.push(line);
+        if (this.tail.length > 30) this.tail.shift();
+      }
+    };
+    this.proc.stdout?.on('data', keep);
+    this.proc.stderr?.on('data', keep);
+    this.exited = new Promise((r) => this.proc.once('exit', (code) => r(code)));
+  }
+
+  get running() {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  output() {
+    return this.tail.join('\n');
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs = 15_000) {
+    if (!this.running) return;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Every child the bench started, so an exit or Ctrl-C can end them. */
+const children = new Set<Child>();
+process.on('exit', () => {
+  for (const c of children) if (c.running) c.proc.kill('SIGKILL');
+});
+
+export function startChild(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+  nodeArgs: string[] = [],
+) {
+  const c = new Child(name, script, env, onLine, nodeArgs);
+  children.add(c);
+  void c.exited.then(() => children.delete(c));
+  return c;
+}
+export type { Child };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The bench's connections to the stack under test, and — when it started the stack itself — the
+ * API and consumer processes, its own database, key prefix and queues, all removed by close().
+ */
+export class Stack {
+  readonly db: Pool;
+  readonly redis: Redis;
+  readonly stock: StockStore;
+  readonly publisher: OrderPublisher;
+  private api: Child | null = null;
+  private consumer: Child | null = null;
+  private closed = false;
+  private profileDir: string | null = null;
+
+  private constructor(
+    readonly target: Target,
+    private readonly childEnv: NodeJS.ProcessEnv,
+  ) {
+    this.db = createPool(target.mysql, { connectionLimit: 4 });
+    this.redis = new Redis(target.redisUrl, { maxRetriesPerRequest: 2 });
+    this.stock = new StockStore(this.redis, target.prefix);
+    this.publisher = new OrderPublisher({
+      url: target.amqpUrl,
+      names: queueNames(target.prefix),
+      confirmTimeoutMs: 5000,
+    });
+  }
+
+  /** Starts the API (lab mode on) and the consumer on a free port with a database of their own. */
+  static async startOwn(
+    log: (line: string) => void,
+    opts: { profileDir?: string | null } = {},
+  ): Promise<Stack> {
+    const id = randomBytes(4).toString('hex');
+    const port = await freePort();
+    const base = loadConfig({ ...process.env, NODE_ENV: 'development' });
+    const target: Target = {
+      url: `http://127.0.0.1:${port}`,
+      mysql: { ...base.mysql, database: `seckill_bench_${id}` },
+      redisUrl: base.redisUrl,
+      amqpUrl: base.amqpUrl,
+      prefix: `bench${id}:`,
+      jwtSecret: randomBytes(32).toString('base64url'),
+      loadtestKey: randomBytes(16).toString('hex'),
+      own: true,
+    };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEB_DIST: '',
+      MYSQL_DATABASE: target.mysql.database,
+      SECKILL_PREFIX: target.prefix,
+      JWT_SECRET: target.jwtSecret,
+      SECKILL_LOADTEST_KEY: target.loadtestKey,
+      SECKILL_LAB: '1',
+    };
+    await migrate(target.mysql);
+    const stack = new Stack(target, env);
+    await stack.publisher.start();
+    if (!(await stack.publisher.waitReady(10_000))) throw new Error('RabbitMQ is not reachable');
+    log(`database ${target.mysql.database}, prefix ${target.prefix}, API on ${target.url}`);
+    stack.profileDir = opts.profileDir ?? null;
+    stack.api = startChild('api', 'server/src/main.ts', env, undefined, stack.profile('api'));
+    await stack.waitForApi();
+    await stack.startConsumer(200);
+    return stack;
+  }
+
+  /** An app already running at `url`; its settings come from the same variables it reads. */
+  static async external(url: string): Promise<Stack> {
+    const cfg = loadConfig(process.env);
+    if (!cfg.loadtestKey) throw new Error('--url needs SECKILL_LOADTEST_KEY (and JWT_SECRET) set');
+    const target: Target = {
+      url: url.replace(/\/$/, ''),
+      mysql: cfg.mysql,
+      redisUrl: cfg.redisUrl,
+      amqpUrl: cfg.amqpUrl,
+      prefix: cfg.prefix,
+      jwtSecret: cfg.jwtSecret,
+      loadtestKey: cfg.loadtestKey,
+      own: false,
+    };
+    const stack = new Stack(target, process.env);
+    await stack.publisher.start();
+    if (!(await stack.publisher.waitReady(10_000))) throw new Error('RabbitMQ is not reachable');
+    await stack.waitForApi();
+    return stack;
+  }
+
+  private async waitForApi(timeoutMs = 60_000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.api && !this.api.running) {
+        throw new Error(`the API exited during start:\n${this.api.output()}`);
+      }
+      const ok = await fetch(`${this.target.url}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (ok) return;
+      if (Date.now() > until) throw new Error(`the API at ${this.target.url} is not ready`);
+      await sleep(200);
+    }
+  }
+
+  /** node flags that write a CPU profile of a child into <profile dir>/<name>/ when it exits. */
+  private profile(name: string): string[] {
+    return this.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(this.profileDir, name)] : [];
+  }
+
+  /** Process ids of the API and consumer the bench started. */
+  pids(): Record<string, number | undefined> {
+    return { api: this.api?.proc.pid, consumer: this.consumer?.proc.pid };
+  }
+
+  depth(): Promise<QueueDepth> {
+    return this.publisher.depth();
+  }
+
+  /** Starts the consumer with `batchSize` orders per transaction and waits until it consumes. */
+  async startConsumer(batchSize: number): Promise<void> {
+    if (!this.target.own) throw new Error('the consumer of an external app is not the bench’s');
+    await this.stopConsumer();
+    const c = startChild(
+      'consumer',
+      'consumer/src/main.ts',
+      { ...this.childEnv, CONSUMER_BATCH_SIZE: String(batchSize) },
+      undefined,
+      this.profile('consumer'),
+    );
+    this.consumer = c;
+    const until = Date.now() + 60_000;
+    while ((await this.depth()).consumers === 0) {
+      if (!c.running) throw new Error(`the consumer exited during start:\n${c.output()}`);
+      if (Date.now() > until) throw new Error('the consumer did not start consuming');
+      await sleep(50);
+    }
+  }
+
+  /** Stops the consumer cleanly: it finishes and acks what it holds. */
+  async stopConsumer(): Promise<void> {
+    const c = this.consumer;
+    this.consumer = null;
+    if (!c) return;
+    await c.stop();
+    while ((await this.depth()).consumers > 0) await sleep(50);
+  }
+
+  /** Ends the children and, for the bench's own stack, removes its database, keys and queues. */
+  async close(opts: { keep?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.consumer?.stop(), this.api?.stop()]);
+    await this.publisher.close();
+    if (this.target.own && !opts.keep) {
+      await this.removeKeys(this.target.prefix).catch(() => {});
+      await this.removeQueues().catch(() => {});
+      await this.db.query(`DROP DATABASE IF EXISTS \`${this.target.mysql.database}\``);
+    }
+    this.redis.disconnect();
+    await this.db.end().catch(() => {});
+  }
+
+  async removeKeys(prefix: string) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+      cursor = next;
+      if (keys.length) await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+
+  private async removeQueues() {
+    const names = queueNames(this.target.prefix);
+    const conn = await amqp.connect(this.target.amqpUrl);
+    try {
+      const ch = await conn.createChannel();
+      await ch.deleteQueue(names.orders);
+      await ch.deleteQueue(names.dead);
+      await ch.deleteExchange(names.deadExchange);
+    } finally {
+      await conn.close();
+    }
+  }
+}
