@@ -68,7 +68,14 @@ export async function checkSaleSettled(
   let last = '';
   let quietSince = Date.now();
   for (;;) {
-    const q = await depth();
+    // The broker may be on its way back (a restart): what is in flight is unknown until it answers.
+    const q = await depth().catch(() => null);
+    if (!q) {
+      if (Date.now() > until)
+        throw new Error('RabbitMQ did not answer: cannot tell what is in flight');
+      await new Promise((res) => setTimeout(res, 500));
+      continue;
+    }
     const r = await checkSale(db, stock, goodsId, q);
     if (!r) return null;
     const sig = `${q.ready}/${r.ordersDb}/${r.buyersRedis}/${r.stockLeftRedis}/${r.markedWithoutOrder}`;
