@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { jsonBody } from './http/body.ts';
@@ -11,6 +12,7 @@ import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/lab.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { seckillRoutes } from './routes/seckill.ts';
+import { soldOutEarly } from './seckill/sold-out-early.ts';
 import type { Services } from './services.ts';
 import { serveWeb } from './web.ts';
 
@@ -55,4 +57,13 @@ export function buildApp(s: Services): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;
+}
+
+/** The HTTP server: late orders after a sell-out are answered first, everything else by Koa. */
+export function createHttpServer(s: Services): http.Server {
+  const koa = buildApp(s).callback();
+  const early = soldOutEarly(s);
+  return http.createServer((req, res) => {
+    if (!early(req, res)) void koa(req, res);
+  });
 }

@@ -1,4 +1,4 @@
-import { buildApp } from './app.ts';
+import { createHttpServer } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createServices } from './services.ts';
 
@@ -10,7 +10,7 @@ async function main() {
   const warmed = await s.reconciler.loadAll();
   s.log.info({ sales: warmed }, 'sales loaded into Redis');
   s.reconciler.start(config.reconcileIntervalMs);
-  const server = buildApp(s).listen(config.port, config.host, () =>
+  const server = createHttpServer(s).listen(config.port, config.host, () =>
     s.log.info(`API listening on http://localhost:${config.port}`),
   );
   server.keepAliveTimeout = 65_000;

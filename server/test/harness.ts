@@ -8,7 +8,7 @@ import { deleteKeysWithPrefix } from '@seckill/stock';
 import type { SaleCreateBody } from '@seckill/contracts';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
-import { buildApp } from '../src/app.ts';
+import { createHttpServer } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createServices, type Services } from '../src/services.ts';
 
@@ -50,7 +50,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   await migrate(config.mysql);
   const s = await createServices(config, log);
   await s.publisher.waitReady(10_000);
-  const server = buildApp(s).listen(0, '127.0.0.1');
+  const server = createHttpServer(s).listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });

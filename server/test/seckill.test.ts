@@ -169,6 +169,12 @@ describe('ordering', () => {
       token: w.token,
     });
     expect(flagged.body.code).toBe('SOLD_OUT');
+    expect(flagged.headers['content-type']).toContain('application/json');
+    // The early answer still wants a valid token.
+    const forged = await h.request('POST', `/api/seckill/${sale.id}/${'C'.repeat(32)}/order`, {
+      headers: { authorization: 'Bearer abc.def.ghi' },
+    });
+    expect(forged.status).toBe(401);
     expect(await h.s.redis.get(h.s.stock.keys(sale.id).stock)).toBe('0');
   });
 
