@@ -9,16 +9,30 @@ export async function checkSale(
   goodsId: number,
   queue: QueueDepth,
 ): Promise<ConsistencyReport | null> {
-  const [goods] = await db.execute<RowDataPacket[]>(
-    'SELECT name, stock_total, stock_left FROM goods WHERE id = ?',
-    [goodsId],
-  );
+  // The sale's row and its orders from one snapshot: read apart, a commit in between would show
+  // drift that is not there.
+  const conn = await db.getConnection();
+  let goods: RowDataPacket[];
+  let orders: RowDataPacket[];
+  try {
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    [goods] = await conn.execute<RowDataPacket[]>(
+      'SELECT name, stock_total, stock_left FROM goods WHERE id = ?',
+      [goodsId],
+    );
+    [orders] = await conn.execute<RowDataPacket[]>(
+      'SELECT user_id, COUNT(*) AS n FROM orders WHERE goods_id = ? GROUP BY user_id',
+      [goodsId],
+    );
+    await conn.query('COMMIT');
+  } catch (err) {
+    await conn.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
   const g = goods[0];
   if (!g) return null;
-  const [orders] = await db.execute<RowDataPacket[]>(
-    'SELECT user_id, COUNT(*) AS n FROM orders WHERE goods_id = ? GROUP BY user_id',
-    [goodsId],
-  );
   const k = stock.keys(goodsId);
   const [left, marks] = await Promise.all([stock.redis.get(k.stock), stock.redis.hkeys(k.buyers)]);
 
