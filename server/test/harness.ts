@@ -53,7 +53,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const server = createHttpServer(s).listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const port = (server.address() as AddressInfo).port;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 
   const consumer =
     opts.consumer === false
