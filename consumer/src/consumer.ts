@@ -252,16 +252,22 @@ export class OrderConsumer {
 
   /** Resolves when everything received so far has been written and acked. */
   async drain(): Promise<void> {
-    this.flush();
-    await this.chain;
+    do {
+      this.flush();
+      await this.chain;
+    } while (this.buffer.length > 0);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    const channels = [...this.consumers.keys()];
     await Promise.all(
       [...this.consumers].map(([ch, tag]) => ch.cancel(tag).catch(() => undefined)),
     );
     await this.drain();
+    // Closing each channel first makes the broker take its last acks before the connection goes;
+    // a connection close alone can overtake them, and those orders would come back as replays.
+    await Promise.all(channels.map((ch) => ch.close().catch(() => undefined)));
     const model = this.model;
     this.model = null;
     if (model) await model.close().catch(() => {});
