@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { SaleCreateBody } from '@seckill/contracts';
-import { hashPassword } from '@seckill/db';
+import { hashPassword, insertUsers } from '@seckill/db';
 import { TokenService } from '@seckill/server/src/http/auth.ts';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import type { Target } from './stack.ts';
 
 export interface BenchUser {
@@ -31,27 +31,9 @@ export class UserFactory {
     this.hash ??= hashPassword(randomBytes(12).toString('hex'));
     const hash = await this.hash;
     const batch = (this.batch += 1);
-    const users: BenchUser[] = [];
-    for (let from = 0; from < count; from += 5000) {
-      const names: string[] = [];
-      for (let i = from; i < Math.min(count, from + 5000); i += 1) {
-        names.push(`bench${this.run}_${batch}_${i}`);
-      }
-      await this.db.query('INSERT INTO users (username, password_hash, role) VALUES ?', [
-        names.map((n) => [n, hash, role]),
-      ]);
-      const [rows] = await this.db.query<RowDataPacket[]>(
-        'SELECT id, username FROM users WHERE username IN (?)',
-        [names],
-      );
-      const ids = new Map(rows.map((r) => [String(r.username), Number(r.id)]));
-      for (const username of names) {
-        const id = ids.get(username);
-        if (!id) throw new Error(`user ${username} was not created`);
-        users.push({ id, token: this.tokens.sign({ id, username, role }) });
-      }
-    }
-    return users;
+    const names = Array.from({ length: count }, (_, i) => `bench${this.run}_${batch}_${i}`);
+    const rows = await insertUsers(this.db, names, hash, role);
+    return rows.map((u) => ({ id: u.id, token: this.tokens.sign({ ...u, role }) }));
   }
 }
 

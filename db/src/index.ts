@@ -3,3 +3,4 @@ export * from './pool.ts';
 export * from './migrate.ts';
 export * from './seed.ts';
 export * from './passwords.ts';
+export * from './users.ts';

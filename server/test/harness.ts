@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hashPassword, migrate, mysqlConfigFromEnv } from '@seckill/db';
+import { hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
 import { runConsumer } from '@seckill/consumer';
 import { deleteTopology, queueNames } from '@seckill/queue';
 import { deleteKeysWithPrefix } from '@seckill/stock';
@@ -121,23 +121,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     const hash = await sharedHash;
     const batch = userBatch++;
     const names = Array.from({ length: count }, (_, i) => `${name}${batch}_${i}`);
-    const users: Array<{ id: number; username: string; token: string }> = [];
-    for (let i = 0; i < names.length; i += 1000) {
-      const chunk = names.slice(i, i + 1000);
-      await admin.query('INSERT INTO users (username, password_hash, role) VALUES ?', [
-        chunk.map((n) => [n, hash, role]),
-      ]);
-      const rows = await query<{ id: number; username: string }>(
-        'SELECT id, username FROM users WHERE username IN (?)',
-        [chunk],
-      );
-      const ids = new Map(rows.map((r) => [r.username, r.id]));
-      for (const username of chunk) {
-        const user = { id: Number(ids.get(username)), username, role };
-        users.push({ id: user.id, username, token: s.tokens.sign(user) });
-      }
-    }
-    return users;
+    const rows = await insertUsers(admin, names, hash, role);
+    return rows.map((u) => ({ ...u, token: s.tokens.sign({ ...u, role }) }));
   }
 
   async function createSale(over: Partial<SaleCreateBody> = {}) {

@@ -258,8 +258,4 @@ export class StockStore {
     // A tombstone ('undone:<id>') means the last attempt was taken back: nothing is pending.
     return holder ? { status: 'queued' } : { status: 'none' };
   }
-
-  async buyersCount(goodsId: number): Promise<number> {
-    return this.redis.hlen(this.keys(goodsId).buyers);
-  }
 }

@@ -77,13 +77,20 @@ export class TokenService {
   }
 }
 
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/** The JWT of an `Authorization: Bearer …` header, or null when the header is not one. */
+export function bearerToken(header: string | undefined): string | null {
+  return (header && BEARER.exec(header)?.[1]) || null;
+}
+
 export function requireUser(tokens: TokenService): Middleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization');
     if (!header) throw new AppError('UNAUTHORIZED');
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header);
-    if (!match?.[1]) throw new AppError('TOKEN_INVALID');
-    ctx.state.user = tokens.verify(match[1]);
+    const token = bearerToken(header);
+    if (!token) throw new AppError('TOKEN_INVALID');
+    ctx.state.user = tokens.verify(token);
     return next();
   };
 }

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERRORS } from '@seckill/contracts';
-import type { TokenService } from '../http/auth.ts';
+import { bearerToken, type TokenService } from '../http/auth.ts';
 import type { SoldOutFlags } from './sold-out.ts';
 
 const ORDER_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/[A-Za-z0-9_-]{32}\/order$/;
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 const BODY = JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message });
 const HEADERS = {
   'content-type': 'application/json; charset=utf-8',
@@ -22,10 +21,10 @@ export function soldOutEarly(deps: { tokens: TokenService; soldOut: SoldOutFlags
     if (req.method !== 'POST') return false;
     const order = ORDER_URL.exec(req.url ?? '');
     if (!order || !deps.soldOut.isSoldOut(Number(order[1]))) return false;
-    const bearer = BEARER.exec(req.headers.authorization ?? '');
-    if (!bearer?.[1]) return false;
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return false;
     try {
-      deps.tokens.verify(bearer[1]);
+      deps.tokens.verify(token);
     } catch {
       return false; // Koa answers it, with the usual 401
     }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ConsistencyReport } from '@seckill/contracts';
-import { createPool, hashPassword, migrate, mysqlConfigFromEnv } from '@seckill/db';
+import { createPool, hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
 import { deleteTopology, OrderPublisher, queueNames } from '@seckill/queue';
 import { deleteKeysWithPrefix, StockStore } from '@seckill/stock';
 import { Redis } from 'ioredis';
@@ -146,27 +146,10 @@ export async function startStack(env: Record<string, string> = {}) {
 
   let userBatch = 0;
   async function createUsers(count: number) {
-    const hash = await hashPassword('password123');
     const batch = userBatch++;
-    const users: Array<{ id: number; token: string }> = [];
-    for (let i = 0; i < count; i += 2000) {
-      const names = Array.from(
-        { length: Math.min(2000, count - i) },
-        (_, j) => `f${batch}_${i + j}`,
-      );
-      await db.query('INSERT INTO users (username, password_hash) VALUES ?', [
-        names.map((n) => [n, hash]),
-      ]);
-      const [rows] = await db.query<any[]>('SELECT id, username FROM users WHERE username IN (?)', [
-        names,
-      ]);
-      for (const r of rows)
-        users.push({
-          id: r.id,
-          token: tokens.sign({ id: r.id, username: r.username, role: 'user' }),
-        });
-    }
-    return users;
+    const names = Array.from({ length: count }, (_, i) => `f${batch}_${i}`);
+    const rows = await insertUsers(db, names, await hashPassword('password123'));
+    return rows.map((u) => ({ id: u.id, token: tokens.sign({ ...u, role: 'user' }) }));
   }
 
   async function createSale(stockTotal: number) {
