@@ -25,6 +25,9 @@ const sale = (over: Partial<ConsistencyReport> = {}): ConsistencyReport => ({
   stockLeftDb: 0,
   stockLeftRedis: 0,
   ordersDb: 10,
+  pending: 10,
+  paid: 0,
+  returned: 0,
   buyersRedis: 10,
   markedWithoutOrder: 0,
   ordersWithoutMark: 0,
@@ -33,6 +36,7 @@ const sale = (over: Partial<ConsistencyReport> = {}): ConsistencyReport => ({
   duplicates: 0,
   oversold: 0,
   undersold: 0,
+  money: { debits: 0, refunds: 0, paidPrices: 0, mismatched: 0, paidAndReturned: 0 },
   exact: true,
   ...over,
 });
@@ -95,6 +99,44 @@ describe('assembleReport', () => {
     expect(r.orderRatio).toBeNull();
     expect(r.verdict).toMatchObject({ exact: false, oversold: 2, undersold: 0 });
     expect(verdictOf([]).exact).toBe(false);
+  });
+});
+
+describe('streams', () => {
+  it('compares the order measurement without and with streams, in the JSON and the table', () => {
+    const r = assembleReport({
+      ...parts,
+      baseline: stats(20_000, 10),
+      streams: {
+        wanted: 2000,
+        open: 2000,
+        refused: {},
+        openMs: 1500,
+        openAtStart: 2000,
+        openAtEnd: 1999,
+        events: { hello: 2000, stock: 18_000 },
+        without: stats(4000, 40),
+        with: stats(3000, 60),
+      },
+    });
+    expect(r.streams).toMatchObject({
+      open: 2000,
+      openAtStart: 2000,
+      openAtEnd: 1999,
+      orderRpsWithout: 4000,
+      orderRpsWith: 3000,
+      rpsRatio: 0.75,
+      orderP99Without: 40,
+      orderP99With: 60,
+      p99Ratio: 1.5,
+    });
+    expect(r.endpoints.map((e) => e.name)).toEqual(['orders, no SSE', 'orders, 2000 SSE']);
+    const text = formatReport(r);
+    expect(text).toMatch(/orders, 2000 SSE\s+30,000\s+3,000\s+0\.15×/);
+    expect(text).toContain('open at start / end of the measured window: 2,000 / 1,999');
+    expect(text).toContain('4,000 → 3,000 req/s (0.75×), p99 40.0 → 60.0 ms (1.50×)');
+    expect(text).toContain('hello ×2,000 · stock ×18,000');
+    expect(renderHtml(r)).toContain('without and with SSE streams');
   });
 });
 

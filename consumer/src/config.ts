@@ -19,6 +19,13 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env) {
     batchSize: int(env, 'CONSUMER_BATCH_SIZE', 200),
     batchWaitMs: int(env, 'CONSUMER_BATCH_WAIT_MS', 5),
     maxUnknownAttempts: int(env, 'CONSUMER_MAX_ATTEMPTS', 5),
+    /** How long a written order waits for payment before it expires and its unit goes back. */
+    paymentTimeoutMs: int(env, 'PAYMENT_TIMEOUT_MS', 900_000),
+    /** How often the sweeper looks for overdue orders whose deadline message was lost. */
+    sweepIntervalMs: int(env, 'EXPIRY_SWEEP_INTERVAL_MS', 2000),
+    /** How long past its deadline an order is left to its message before the sweeper takes it. */
+    sweepGraceMs: int(env, 'EXPIRY_SWEEP_GRACE_MS', 1000),
+    confirmTimeoutMs: int(env, 'PUBLISH_CONFIRM_TIMEOUT_MS', 3000),
   };
 }
 export type ConsumerConfig = ReturnType<typeof loadConsumerConfig>;

@@ -1,6 +1,6 @@
-import { OrderMessage } from '@seckill/contracts';
-import { assertTopology, type QueueNames } from '@seckill/queue';
-import type { StockStore } from '@seckill/stock';
+import { ExpiryMessage, OrderMessage } from '@seckill/contracts';
+import { assertTopology, type OrderPublisher, type QueueNames } from '@seckill/queue';
+import type { StockStore, UserEvent } from '@seckill/stock';
 import amqp, {
   type Channel,
   type ChannelModel,
@@ -10,6 +10,7 @@ import amqp, {
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { backoffMs, classify, PermanentFailure } from './errors.ts';
+import { Expirer } from './expirer.ts';
 import { writeSaleOrders, type WriteOutcome } from './writer.ts';
 
 export interface ConsumerOptions {
@@ -28,6 +29,18 @@ export interface ConsumerOptions {
   maxUnknownAttempts: number;
   /** Told when a unit goes back to stock, so API instances drop their sold-out flag. */
   onStockReturned?: (goodsId: number) => void;
+  /** Told what to push to shoppers (their order written, sold out, expired). */
+  onUserEvents?: (events: UserEvent[]) => void;
+  /** How long a written order waits for payment. */
+  paymentTimeoutMs: number;
+  /** Schedules payment deadlines on the delay queue. */
+  scheduler: OrderPublisher;
+  /** The sweeper expires overdue orders whose deadline message was lost, every `sweepIntervalMs`. */
+  sweepIntervalMs: number;
+  /** How long past its deadline an order is left to its message before the sweeper takes it. */
+  sweepGraceMs: number;
+  /** Deadline messages taken at once. */
+  expiryPrefetch?: number;
 }
 
 interface Delivery {
@@ -54,6 +67,7 @@ export class OrderConsumer {
   private chain: Promise<void> = Promise.resolve();
   private consumers = new Map<Channel, string>();
   private stopping = false;
+  readonly expirer: Expirer;
   /** Written orders and batches, for logs and tests. */
   readonly counters = {
     batches: 0,
@@ -63,9 +77,21 @@ export class OrderConsumer {
     stale: 0,
     dropped: 0,
     dead: 0,
+    returned: 0,
+    unscheduled: 0,
   };
 
-  constructor(private readonly o: ConsumerOptions) {}
+  constructor(private readonly o: ConsumerOptions) {
+    this.expirer = new Expirer({
+      db: o.db,
+      stock: o.stock,
+      log: o.log,
+      retrying: (what, fn) => this.retrying(what, fn),
+      onStockReturned: (goodsId) => o.onStockReturned?.(goodsId),
+      onUserEvents: (events) => o.onUserEvents?.(events),
+      sweepGraceMs: o.sweepGraceMs,
+    });
+  }
 
   async start(): Promise<void> {
     this.model = await amqp.connect(this.o.amqpUrl, {
@@ -89,6 +115,16 @@ export class OrderConsumer {
             },
           );
           this.consumers.set(ch, consumerTag);
+          const exp = await model.createChannel();
+          exp.on('error', () => {});
+          exp.on('close', () => this.consumers.delete(exp));
+          await exp.prefetch(this.o.expiryPrefetch ?? 20);
+          const expiry = await exp.consume(
+            this.o.names.expiry,
+            (msg) => msg && void this.expire({ msg, ch: exp }),
+            { noAck: false },
+          );
+          this.consumers.set(exp, expiry.consumerTag);
           this.o.log.info(
             { queue: this.o.names.orders, prefetch: this.o.prefetch },
             'consuming orders',
@@ -100,7 +136,30 @@ export class OrderConsumer {
       this.o.log.warn({ err: err.message }, 'rabbitmq disconnected'),
     );
     this.model.on('error', () => {});
+    this.expirer.startSweeper(this.o.sweepIntervalMs);
   }
+
+  /** A payment deadline came due: expire those of its orders still unpaid, then ack. */
+  private async expire(d: Delivery) {
+    const parsed = ExpiryMessage.safeParse(safeJson(d.msg.content));
+    if (!parsed.success) {
+      this.o.log.warn('malformed expiry message dropped');
+      this.ack(d);
+      return;
+    }
+    this.inflightExpiries += 1;
+    try {
+      await this.expirer.expire(parsed.data.goodsId, parsed.data.orderIds);
+      this.ack(d);
+    } catch (err) {
+      // Unacked, it comes back with the channel; the sweeper expires the orders meanwhile.
+      this.o.log.error({ err }, 'expiry failed');
+    } finally {
+      this.inflightExpiries -= 1;
+    }
+  }
+
+  private inflightExpiries = 0;
 
   private receive(d: Delivery) {
     this.buffer.push(d);
@@ -151,14 +210,16 @@ export class OrderConsumer {
 
   private async writeGroup(goodsId: number, group: Parsed[]) {
     let outcomes: Map<string, WriteOutcome>;
+    let expiresAt: number;
     try {
-      outcomes = await this.retrying('write', () =>
+      ({ outcomes, expiresAt } = await this.retrying('write', () =>
         writeSaleOrders(
           this.o.db,
           goodsId,
           group.map((p) => p.order),
+          this.o.paymentTimeoutMs,
         ),
-      );
+      ));
     } catch (err) {
       if (group.length > 1) {
         // One bad message must not sink the others: write them one by one.
@@ -169,19 +230,45 @@ export class OrderConsumer {
       if (p) await this.fail(p, err);
       return;
     }
+    const created = group
+      .map((p) => outcomes.get(p.order.orderId))
+      .flatMap((o) => (o?.kind === 'created' ? [o.orderId] : []));
+    if (created.length > 0) await this.scheduleExpiry(goodsId, created, expiresAt);
     // Outcomes go to Redis together (one pipelined round trip), then every message is acked.
+    const events: UserEvent[] = [];
     await Promise.all(
       group.map(async (p) => {
         const outcome = outcomes.get(p.order.orderId);
-        if (outcome) await this.settle(p, outcome);
+        if (!outcome) return;
+        await this.settle(p, outcome);
+        const event = resultEvent(p.order, outcome);
+        if (event) events.push(event);
       }),
     );
     for (const p of group) this.ack(p);
+    this.o.onUserEvents?.(events);
+  }
+
+  /** One deadline message for the orders one transaction wrote; lost, the sweeper stands in. */
+  private async scheduleExpiry(goodsId: number, orderIds: string[], expiresAt: number) {
+    try {
+      await this.o.scheduler.scheduleExpiry(
+        { v: 1, goodsId, orderIds, expiresAt },
+        expiresAt - Date.now(),
+      );
+    } catch (err) {
+      this.counters.unscheduled += orderIds.length;
+      this.o.log.warn(
+        { err: (err as Error).message, goodsId, orders: orderIds.length },
+        'payment deadline not scheduled; the sweeper will expire these orders',
+      );
+    }
   }
 
   private async settle(p: Parsed, outcome: WriteOutcome) {
     const { goodsId, userId, orderId } = p.order;
     this.counters[outcome.kind === 'sold_out' ? 'soldOut' : outcome.kind] += 1;
+    if (outcome.kind === 'returned') return;
     await this.retrying('settle', async () => {
       if (outcome.kind === 'created' || outcome.kind === 'existing') {
         await this.o.stock.settle(goodsId, userId, outcome.orderId, orderId);
@@ -208,6 +295,7 @@ export class OrderConsumer {
     );
     if (released === 'released') this.o.onStockReturned?.(goodsId);
     this.deadLetter(p, 'write failed');
+    this.o.onUserEvents?.([{ userId, event: { type: 'result', goodsId, status: 'failed' } }]);
   }
 
   /**
@@ -260,11 +348,13 @@ export class OrderConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.expirer.stopSweeper();
     const channels = [...this.consumers.keys()];
     await Promise.all(
       [...this.consumers].map(([ch, tag]) => ch.cancel(tag).catch(() => undefined)),
     );
     await this.drain();
+    while (this.inflightExpiries > 0) await sleep(20);
     // Closing each channel first makes the broker take its last acks before the connection goes;
     // a connection close alone can overtake them, and those orders would come back as replays.
     await Promise.all(channels.map((ch) => ch.close().catch(() => undefined)));
@@ -272,6 +362,19 @@ export class OrderConsumer {
     this.model = null;
     if (model) await model.close().catch(() => {});
   }
+}
+
+/** What the shopper is told once their order message is settled. */
+function resultEvent(order: OrderMessage, outcome: WriteOutcome): UserEvent | null {
+  const { userId, goodsId } = order;
+  if (outcome.kind === 'created' || outcome.kind === 'existing')
+    return {
+      userId,
+      event: { type: 'result', goodsId, status: 'success', orderId: outcome.orderId },
+    };
+  if (outcome.kind === 'sold_out')
+    return { userId, event: { type: 'result', goodsId, status: 'sold_out' } };
+  return null;
 }
 
 function safeJson(buf: Buffer): unknown {

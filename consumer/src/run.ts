@@ -1,6 +1,6 @@
 import { createPool } from '@seckill/db';
-import { queueNames } from '@seckill/queue';
-import { saleEventsChannel, StockStore } from '@seckill/stock';
+import { OrderPublisher, queueNames } from '@seckill/queue';
+import { publishUserEvents, saleEventsChannel, StockStore } from '@seckill/stock';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConsumerConfig } from './config.ts';
@@ -16,9 +16,16 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
   });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
   const stock = new StockStore(redis, cfg.prefix);
+  const names = queueNames(cfg.prefix);
+  const scheduler = new OrderPublisher({
+    url: cfg.amqpUrl,
+    names,
+    confirmTimeoutMs: cfg.confirmTimeoutMs,
+  });
+  await scheduler.start();
   const consumer = new OrderConsumer({
     amqpUrl: cfg.amqpUrl,
-    names: queueNames(cfg.prefix),
+    names,
     db,
     stock,
     log,
@@ -30,12 +37,18 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
       void redis
         .publish(saleEventsChannel(cfg.prefix), JSON.stringify({ type: 'stock_returned', goodsId }))
         .catch(() => {}),
+    onUserEvents: (events) => void publishUserEvents(redis, cfg.prefix, events).catch(() => {}),
+    paymentTimeoutMs: cfg.paymentTimeoutMs,
+    scheduler,
+    sweepIntervalMs: cfg.sweepIntervalMs,
+    sweepGraceMs: cfg.sweepGraceMs,
   });
   await consumer.start();
   return {
     consumer,
     async stop() {
       await consumer.stop();
+      await scheduler.close();
       await redis.quit().catch(() => {});
       await db.end().catch(() => {});
     },

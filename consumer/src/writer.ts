@@ -1,74 +1,89 @@
 import type { OrderMessage } from '@seckill/contracts';
+import { inTransaction } from '@seckill/db';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { PermanentFailure } from './errors.ts';
 
 /** What MySQL made of one message. */
 export type WriteOutcome =
   | { kind: 'created'; orderId: string }
-  /** The buyer already had an order (a replay, or a second reservation): it counts as done. */
+  /** The buyer already had a live order (a replay, or a second reservation): it counts as done. */
   | { kind: 'existing'; orderId: string }
+  /** A replay of an order that was cancelled or expired since: its unit is already back. */
+  | { kind: 'returned'; orderId: string }
   /** MySQL has no stock left for it. */
   | { kind: 'sold_out' }
   /** It belongs to a stock round that a reset has ended. */
   | { kind: 'stale' };
 
+export interface WriteResult {
+  outcomes: Map<string, WriteOutcome>;
+  /** The payment deadline of the orders this transaction created (MySQL's clock), in ms. */
+  expiresAt: number;
+}
+
 /**
  * Writes the orders of one sale in one transaction: the goods row is locked first, so writers of
- * the same sale take turns and a reset cannot slip in between; existing orders are looked up, the
- * new ones go in as one multi-row INSERT and the stock moves once by their number.
- * UNIQUE (user_id, goods_id) stays the last line against a duplicate.
+ * the same sale take turns and a reset or a returned unit cannot slip in between; replays and
+ * buyers with a live order are looked up, the new orders go in as one multi-row INSERT, pending
+ * payment until `paymentTimeoutMs` after this commit, and the stock moves once by their number.
+ * The unique key on live orders stays the last line against a duplicate.
  */
-export async function writeSaleOrders(
+export function writeSaleOrders(
   db: Pool,
   goodsId: number,
   messages: OrderMessage[],
-): Promise<Map<string, WriteOutcome>> {
-  const conn = await db.getConnection();
-  try {
-    await conn.beginTransaction();
-    const outcomes = await write(conn, goodsId, messages);
-    await conn.commit();
-    return outcomes;
-  } catch (err) {
-    await conn.rollback().catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  paymentTimeoutMs: number,
+): Promise<WriteResult> {
+  return inTransaction(db, (tx) => write(tx, goodsId, messages, paymentTimeoutMs));
 }
 
-async function write(conn: PoolConnection, goodsId: number, messages: OrderMessage[]) {
+async function write(
+  tx: PoolConnection,
+  goodsId: number,
+  messages: OrderMessage[],
+  paymentTimeoutMs: number,
+): Promise<WriteResult> {
   const outcomes = new Map<string, WriteOutcome>();
-  const [goods] = await conn.execute<RowDataPacket[]>(
-    'SELECT version, stock_left FROM goods WHERE id = ? FOR UPDATE',
+  const [goods] = await tx.execute<RowDataPacket[]>(
+    'SELECT version, stock_left, NOW(3) AS now FROM goods WHERE id = ? FOR UPDATE',
     [goodsId],
   );
   const sale = goods[0];
   if (!sale) throw new PermanentFailure(`goods ${goodsId} does not exist`);
   const round = Number(sale.version);
   let stockLeft = Number(sale.stock_left);
+  const expiresAt = (sale.now as Date).getTime() + paymentTimeoutMs;
+  const result = { outcomes, expiresAt };
 
   const current = messages.filter((m) => {
     if (m.round === round) return true;
     outcomes.set(m.orderId, { kind: 'stale' });
     return false;
   });
-  if (current.length === 0) return outcomes;
+  if (current.length === 0) return result;
 
+  const [known] = await tx.query<RowDataPacket[]>('SELECT id, status FROM orders WHERE id IN (?)', [
+    current.map((m) => m.orderId),
+  ]);
+  const replayed = new Map(known.map((r) => [String(r.id), String(r.status)]));
   const userIds = [...new Set(current.map((m) => m.userId))];
-  const [rows] = await conn.query<RowDataPacket[]>(
-    'SELECT user_id, id FROM orders WHERE goods_id = ? AND user_id IN (?)',
+  const [live] = await tx.query<RowDataPacket[]>(
+    `SELECT user_id, id FROM orders
+     WHERE goods_id = ? AND user_id IN (?) AND status IN ('pending_payment', 'paid')`,
     [goodsId, userIds],
   );
-  const existing = new Map(rows.map((r) => [Number(r.user_id), String(r.id)]));
+  const liveOrder = new Map(live.map((r) => [Number(r.user_id), String(r.id)]));
 
   const fresh: OrderMessage[] = [];
   for (const m of current) {
-    const had = existing.get(m.userId);
-    if (had) {
+    const status = replayed.get(m.orderId);
+    const had = liveOrder.get(m.userId);
+    if (status === 'cancelled' || status === 'expired') {
+      outcomes.set(m.orderId, { kind: 'returned', orderId: m.orderId });
+    } else if (had) {
       outcomes.set(m.orderId, { kind: 'existing', orderId: had });
     } else if (stockLeft > 0) {
-      existing.set(m.userId, m.orderId);
+      liveOrder.set(m.userId, m.orderId);
       fresh.push(m);
       stockLeft -= 1;
       outcomes.set(m.orderId, { kind: 'created', orderId: m.orderId });
@@ -77,13 +92,25 @@ async function write(conn: PoolConnection, goodsId: number, messages: OrderMessa
     }
   }
   if (fresh.length > 0) {
-    await conn.query('INSERT INTO orders (id, user_id, goods_id, price, created_at) VALUES ?', [
-      fresh.map((m) => [m.orderId, m.userId, m.goodsId, m.price, new Date(m.reservedAt)]),
-    ]);
-    await conn.execute(
+    const deadline = new Date(expiresAt);
+    await tx.query(
+      'INSERT INTO orders (id, user_id, goods_id, price, round, expires_at, created_at) VALUES ?',
+      [
+        fresh.map((m) => [
+          m.orderId,
+          m.userId,
+          m.goodsId,
+          m.price,
+          m.round,
+          deadline,
+          new Date(m.reservedAt),
+        ]),
+      ],
+    );
+    await tx.execute(
       'UPDATE goods SET stock_left = stock_left - ? WHERE id = ? AND stock_left >= ?',
       [fresh.length, goodsId, fresh.length],
     );
   }
-  return outcomes;
+  return result;
 }

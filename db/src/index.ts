@@ -4,3 +4,4 @@ export * from './migrate.ts';
 export * from './seed.ts';
 export * from './passwords.ts';
 export * from './users.ts';
+export * from './wallet.ts';

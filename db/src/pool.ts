@@ -1,4 +1,4 @@
-import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
+import mysql, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import type { MysqlConfig } from './config.ts';
 
 /** A pool that speaks UTC and returns BIGINT ids as strings (order numbers exceed 2^53). */
@@ -20,4 +20,23 @@ export function createPool(cfg: MysqlConfig, extra: Partial<PoolOptions> = {}): 
     connectTimeout: 5000,
     ...extra,
   });
+}
+
+/** Runs `fn` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(
+  db: Pool,
+  fn: (tx: PoolConnection) => Promise<T>,
+): Promise<T> {
+  const conn = await db.getConnection();
+  try {
+    await conn.beginTransaction();
+    const result = await fn(conn);
+    await conn.commit();
+    return result;
+  } catch (err) {
+    await conn.rollback().catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
 }

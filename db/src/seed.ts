@@ -1,5 +1,10 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { hashPassword } from './passwords.ts';
+import { inTransaction } from './pool.ts';
+import { closeRound, postEntries, refundToWallet } from './wallet.ts';
+
+/** What seeded shoppers start with: ¥10,000 in cents. */
+export const SEED_SHOPPER_CENTS = 1_000_000;
 
 interface SeedSale {
   name: string;
@@ -109,30 +114,41 @@ export const SEED_SALES: SeedSale[] = [
 export interface SeedOptions {
   adminPassword: string;
   shopperPassword: string;
-  /** Re-time and restock the demo sales that already exist (their orders are removed). */
+  /** Re-time and restock the demo sales that already exist (their orders are cancelled, paid ones refunded). */
   reset?: boolean;
   log?: (line: string) => void;
 }
 
-async function upsertUser(db: Pool, username: string, password: string, role: 'user' | 'admin') {
+async function upsertUser(
+  db: Pool,
+  username: string,
+  password: string,
+  role: 'user' | 'admin',
+  balance: number,
+) {
   const [rows] = await db.query<RowDataPacket[]>('SELECT id FROM users WHERE username = ?', [
     username,
   ]);
   if (rows.length > 0) return false;
-  await db.query('INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)', [
-    username,
-    await hashPassword(password),
-    role,
-  ]);
+  const hash = await hashPassword(password);
+  await inTransaction(db, async (tx) => {
+    const [res] = await tx.query<ResultSetHeader>(
+      'INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)',
+      [username, hash, role],
+    );
+    if (balance > 0)
+      await postEntries(tx, [{ userId: res.insertId, amount: balance, kind: 'seed' }]);
+  });
   return true;
 }
 
 /** Idempotent: creates what is missing and leaves what exists, unless `reset` is asked for. */
 export async function seed(db: Pool, opts: SeedOptions) {
   const log = opts.log ?? (() => {});
-  if (await upsertUser(db, 'admin', opts.adminPassword, 'admin')) log('created user admin');
+  if (await upsertUser(db, 'admin', opts.adminPassword, 'admin', 0)) log('created user admin');
   for (const name of ['alice', 'bob']) {
-    if (await upsertUser(db, name, opts.shopperPassword, 'user')) log(`created user ${name}`);
+    if (await upsertUser(db, name, opts.shopperPassword, 'user', SEED_SHOPPER_CENTS))
+      log(`created user ${name}`);
   }
   const now = Date.now();
   for (const s of SEED_SALES) {
@@ -158,18 +174,15 @@ export async function seed(db: Pool, opts: SeedOptions) {
       );
       log(`created sale #${res.insertId} ${s.name}`);
     } else if (opts.reset) {
-      const conn = await db.getConnection();
-      try {
-        await conn.beginTransaction();
-        await conn.query('DELETE FROM orders WHERE goods_id = ?', [existing.id]);
-        await conn.query(
+      // Like an admin's reset: live orders are cancelled and paid ones refunded, never deleted.
+      await inTransaction(db, async (tx) => {
+        await tx.query('SELECT id FROM goods WHERE id = ? FOR UPDATE', [existing.id]);
+        await closeRound(tx, existing.id, refundToWallet);
+        await tx.query(
           `UPDATE goods SET stock_total = ?, stock_left = ?, start_at = ?, end_at = ?, version = version + 1 WHERE id = ?`,
           [s.stock, s.stock, start, end, existing.id],
         );
-        await conn.commit();
-      } finally {
-        conn.release();
-      }
+      });
       log(`reset sale #${existing.id} ${s.name}`);
     }
   }

@@ -9,12 +9,14 @@ export async function insertUsers(
   usernames: string[],
   passwordHash: string,
   role: 'user' | 'admin' = 'user',
+  /** Each user's starting balance in cents, recorded in the ledger as a seed entry. */
+  balance = 0,
 ): Promise<Array<{ id: number; username: string }>> {
   const users: Array<{ id: number; username: string }> = [];
   for (let from = 0; from < usernames.length; from += 2000) {
     const names = usernames.slice(from, from + 2000);
-    await db.query('INSERT INTO users (username, password_hash, role) VALUES ?', [
-      names.map((n) => [n, passwordHash, role]),
+    await db.query('INSERT INTO users (username, password_hash, role, balance) VALUES ?', [
+      names.map((n) => [n, passwordHash, role, balance]),
     ]);
     const [rows] = await db.query<RowDataPacket[]>(
       'SELECT id, username FROM users WHERE username IN (?)',
@@ -26,6 +28,10 @@ export async function insertUsers(
       if (!id) throw new Error(`user ${username} was not created`);
       users.push({ id, username });
     }
+    if (balance > 0)
+      await db.query('INSERT INTO wallet_entries (user_id, amount, kind) VALUES ?', [
+        names.map((n) => [ids.get(n), balance, 'seed']),
+      ]);
   }
   return users;
 }

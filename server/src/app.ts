@@ -7,6 +7,7 @@ import { errorMiddleware } from './http/errors.ts';
 import { shedLoad } from './http/rate-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { eventRoutes } from './routes/events.ts';
 import { goodsRoutes } from './routes/goods.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/lab.ts';
@@ -49,6 +50,7 @@ export function buildApp(s: Services): Koa {
     goodsRoutes,
     seckillRoutes,
     orderRoutes,
+    eventRoutes,
     adminRoutes,
     ...(s.config.lab ? [labRoutes] : []),
   ]) {

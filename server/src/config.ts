@@ -57,6 +57,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000),
     /** A reservation this old with no order, while the queue is empty, is handed to the queue again. */
     reconcileGraceMs: int(env, 'RECONCILE_GRACE_MS', 30_000),
+    /** What a new account finds in its wallet, in cents (¥5,000). */
+    walletSignupCents: int(env, 'WALLET_SIGNUP_CENTS', 500_000),
+    /** A single-use ticket that opens the event stream lives this long. */
+    eventsTicketTtlMs: int(env, 'EVENTS_TICKET_TTL_MS', 30_000),
+    /** Open event streams per instance, and per shopper, before new ones are refused with 429. */
+    eventsMaxStreams: int(env, 'EVENTS_MAX_STREAMS', 10_000),
+    eventsMaxPerUser: int(env, 'EVENTS_MAX_PER_USER', 5),
+    /** How often watched sales' stock is checked and pushed when it moved. */
+    eventsStockIntervalMs: int(env, 'EVENTS_STOCK_INTERVAL_MS', 1000),
     limits: {
       /** Requests in flight per instance before new ones are shed with 429 (0 = off). */
       globalInflight: int(env, 'LIMIT_GLOBAL_INFLIGHT', 4096),
@@ -67,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       captcha: { max: int(env, 'LIMIT_CAPTCHA_PER_IP', 120), windowMs: 60_000 } as Limit,
       path: { max: int(env, 'LIMIT_PATH_PER_USER', 10), windowMs: 10_000 } as Limit,
       order: { max: int(env, 'LIMIT_ORDER_PER_USER', 10), windowMs: 10_000 } as Limit,
+      /** Pay and cancel requests per shopper. */
+      orderAction: { max: int(env, 'LIMIT_ORDER_ACTION_PER_USER', 30), windowMs: 10_000 } as Limit,
+      /** Event-stream tickets per shopper. */
+      events: { max: int(env, 'LIMIT_EVENTS_PER_USER', 20), windowMs: 60_000 } as Limit,
     },
   };
 }

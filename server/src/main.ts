@@ -20,6 +20,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     s.log.info({ signal }, 'shutting down: finishing requests in flight');
+    // Event streams never finish on their own: end them, and browsers reconnect elsewhere.
+    s.push.close();
     server.close(() => {
       void s.close().then(() => process.exit(0));
     });

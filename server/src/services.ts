@@ -1,6 +1,7 @@
 import { createPool } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
-import { StockStore } from '@seckill/stock';
+import { WalletPayments, type PaymentProvider } from '@seckill/orders';
+import { StockStore, type UserEvent } from '@seckill/stock';
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import pino, { type Logger } from 'pino';
@@ -10,10 +11,10 @@ import { LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
 import { SaleCatalog } from './seckill/catalog.ts';
 import { SaleEvents } from './seckill/events.ts';
 import { OrderIds } from './seckill/order-ids.ts';
+import { PushHub } from './seckill/push.ts';
 import { Reconciler } from './seckill/reconcile.ts';
 import { SoldOutFlags } from './seckill/sold-out.ts';
 import { GoodsStore } from './stores/goods.ts';
-import { OrderStore } from './stores/orders.ts';
 import { UserStore } from './stores/users.ts';
 
 /** Everything the routes use, connected once per process. */
@@ -27,7 +28,6 @@ export interface Services {
   tokens: TokenService;
   users: UserStore;
   goods: GoodsStore;
-  orders: OrderStore;
   catalog: SaleCatalog;
   reconciler: Reconciler;
   events: SaleEvents;
@@ -35,6 +35,10 @@ export interface Services {
   orderIds: OrderIds;
   redisLimiter: RedisLimiter;
   localLimiter: LocalLimiter;
+  payments: PaymentProvider;
+  push: PushHub;
+  /** Tells shoppers (their streams, on whichever instance) about their orders. */
+  pushUserEvents(events: UserEvent[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,7 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     if (e.type === 'changed') catalog.invalidate();
   });
   const reconciler = new Reconciler({
+    db,
     goods,
     stock,
     publisher,
@@ -83,6 +88,14 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     onStockChanged: (goodsId) =>
       void events.announce({ type: 'stock_returned', goodsId }).catch(() => {}),
   });
+  const push = new PushHub(redis, sub, stock, {
+    prefix: config.prefix,
+    ticketTtlMs: config.eventsTicketTtlMs,
+    maxStreams: config.eventsMaxStreams,
+    maxPerUser: config.eventsMaxPerUser,
+    stockIntervalMs: config.eventsStockIntervalMs,
+  });
+  await push.start();
   const workerId = await redis.incr(`${config.prefix}sk:workers`);
   const localLimiter = new LocalLimiter();
 
@@ -96,7 +109,6 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds),
     users: new UserStore(db),
     goods,
-    orders: new OrderStore(db),
     catalog,
     reconciler,
     events,
@@ -104,7 +116,11 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     orderIds: new OrderIds(workerId),
     redisLimiter: new RedisLimiter(redis, config.prefix),
     localLimiter,
+    payments: new WalletPayments(),
+    push,
+    pushUserEvents: (events) => push.publish(events),
     async close() {
+      push.close();
       localLimiter.close();
       await reconciler.stop();
       await publisher.close();

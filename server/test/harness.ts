@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
-import { runConsumer } from '@seckill/consumer';
+import { loadConsumerConfig, runConsumer } from '@seckill/consumer';
 import { deleteTopology, queueNames } from '@seckill/queue';
 import { deleteKeysWithPrefix } from '@seckill/stock';
 import type { SaleCreateBody } from '@seckill/contracts';
@@ -20,6 +20,8 @@ export interface HarnessOptions {
   /** Start a consumer in this process (default true). */
   consumer?: boolean;
   consumerEnv?: { batchSize?: number; prefetch?: number };
+  /** Each shopper's starting balance in cents (default ¥10,000). */
+  balance?: number;
 }
 
 export interface ApiResponse<T = any> {
@@ -60,10 +62,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       ? null
       : await runConsumer(
           {
-            mysql: config.mysql,
-            redisUrl: config.redisUrl,
-            amqpUrl: config.amqpUrl,
-            prefix,
+            ...loadConsumerConfig({ ...env, PUBLISH_CONFIRM_TIMEOUT_MS: '' }),
             prefetch: opts.consumerEnv?.prefetch ?? 400,
             batchSize: opts.consumerEnv?.batchSize ?? 200,
             batchWaitMs: 5,
@@ -116,12 +115,17 @@ export async function startHarness(opts: HarnessOptions = {}) {
     bigNumberStrings: true,
   });
 
-  async function createUsers(count: number, role: 'user' | 'admin' = 'user', name = 'u') {
+  async function createUsers(
+    count: number,
+    role: 'user' | 'admin' = 'user',
+    name = 'u',
+    balance = opts.balance ?? 1_000_000,
+  ) {
     sharedHash ??= hashPassword('password123');
     const hash = await sharedHash;
     const batch = userBatch++;
     const names = Array.from({ length: count }, (_, i) => `${name}${batch}_${i}`);
-    const rows = await insertUsers(admin, names, hash, role);
+    const rows = await insertUsers(admin, names, hash, role, balance);
     return rows.map((u) => ({ ...u, token: s.tokens.sign({ ...u, role }) }));
   }
 
@@ -175,6 +179,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
 
   async function close() {
     await consumer?.stop();
+    s.push.close();
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
     agent.destroy();

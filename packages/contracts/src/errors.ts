@@ -19,6 +19,19 @@ export const ERRORS = {
   USERNAME_TAKEN: { status: 409, message: 'This username is already taken.' },
   SOLD_OUT: { status: 409, message: 'Sold out.' },
   REPEAT: { status: 409, message: 'You have already bought this item.' },
+  ORDER_EXPIRED: {
+    status: 409,
+    message: 'The time to pay for this order has run out; the item went back on sale.',
+  },
+  ORDER_CANCELLED: { status: 409, message: 'This order was cancelled.' },
+  ORDER_PAID: {
+    status: 409,
+    message: 'This order is already paid and can no longer be cancelled.',
+  },
+  INSUFFICIENT_FUNDS: {
+    status: 409,
+    message: 'Your wallet balance is too low to pay for this order.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON (Content-Type: application/json).' },
   INVALID_JSON: { status: 422, message: 'The request body is not valid JSON.' },

@@ -13,3 +13,19 @@ export const OrderMessage = z.strictObject({
   reservedAt: z.number().int().positive(),
 });
 export type OrderMessage = z.infer<typeof OrderMessage>;
+
+/**
+ * Scheduled by the consumer once orders are written: it waits in a delay queue until their payment
+ * deadline, then dead-letters into the expiry queue, whose consumer expires those still pending.
+ */
+export const ExpiryMessage = z.strictObject({
+  v: z.literal(1),
+  goodsId: z.number().int().positive(),
+  orderIds: z
+    .array(z.string().regex(/^\d{1,20}$/))
+    .min(1)
+    .max(1000),
+  /** The deadline the orders share (they were written in one transaction), in ms. */
+  expiresAt: z.number().int().positive(),
+});
+export type ExpiryMessage = z.infer<typeof ExpiryMessage>;

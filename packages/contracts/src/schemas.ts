@@ -117,6 +117,17 @@ export const SaleUpdateBody = z.strictObject(DetailFields).superRefine(checkSale
 export type SaleUpdateBody = z.infer<typeof SaleUpdateBody>;
 export const ResetBody = z.strictObject({ stock: SaleFields.stock });
 export type ResetBody = z.infer<typeof ResetBody>;
+/** What a reset would undo: its pending orders are cancelled and its paid ones refunded. */
+export interface ResetPreview {
+  pending: number;
+  paid: number;
+  refundCents: number;
+}
+export interface ResetResponse extends SaleResponse {
+  refunded: number;
+  refundCents: number;
+  cancelled: number;
+}
 
 export const OrderResultStatus = z.enum(['queued', 'success', 'sold_out', 'failed', 'none']);
 export type OrderResultStatus = z.infer<typeof OrderResultStatus>;
@@ -128,17 +139,90 @@ export interface OrderQueuedResponse {
   status: 'queued';
 }
 
+/** An order's life: it waits for payment until its deadline, then is paid, cancelled or expired. */
+export const OrderStatus = z.enum(['pending_payment', 'paid', 'cancelled', 'expired']);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+/** Pending and paid orders hold a unit; cancelled and expired ones gave it back. */
+export const LIVE_ORDER_STATUSES = ['pending_payment', 'paid'] as const satisfies OrderStatus[];
+
+/** Order ids are snowflakes: decimal strings that fit MySQL's BIGINT UNSIGNED. */
+export const OrderIdParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,19}$/, 'must be an order number')
+  .refine((v) => !/^\d+$/.test(v) || BigInt(v) <= 18_446_744_073_709_551_615n, 'too large');
+
 export interface Order {
   id: string;
   goodsId: number;
   goodsName: string;
   imageUrl: string;
   price: number;
+  status: OrderStatus;
   createdAt: string;
+  /** The payment deadline, on the server's clock. */
+  expiresAt: string;
+  paidAt?: string;
+  /** When the order was cancelled (by the shopper or a stock reset) or expired. */
+  cancelledAt?: string;
 }
 export interface OrderListResponse {
   items: Order[];
 }
+export interface OrderResponse {
+  item: Order;
+}
+
+export const WalletEntryKind = z.enum(['signup', 'seed', 'credit', 'debit', 'refund']);
+export type WalletEntryKind = z.infer<typeof WalletEntryKind>;
+/** One line of a wallet's append-only ledger; debits are negative, in integer cents. */
+export interface WalletEntry {
+  id: string;
+  kind: WalletEntryKind;
+  amount: number;
+  orderId?: string;
+  note?: string;
+  createdAt: string;
+}
+const PageNumber = z.coerce.number().int().min(1).max(100_000);
+export const WalletQuery = z.strictObject({
+  page: PageNumber.default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type WalletQuery = z.infer<typeof WalletQuery>;
+export interface WalletResponse {
+  balance: number;
+  entries: WalletEntry[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+export const CreditBody = z.strictObject({
+  amount: z.number().int().positive().max(MAX_CENTS),
+  note: z.string().trim().min(1).max(200),
+});
+export type CreditBody = z.infer<typeof CreditBody>;
+export interface CreditResponse {
+  userId: number;
+  balance: number;
+  entry: WalletEntry;
+}
+
+/** A one-time ticket that opens the event stream (EventSource cannot send an Authorization header). */
+export interface EventTicketResponse {
+  ticket: string;
+  expiresInMs: number;
+}
+/** What the event stream (`GET /api/events`) pushes, as the SSE event name and its JSON data. */
+export type ShopEvent =
+  /** Sent first on every (re)connect: the client re-reads what it shows, then listens. */
+  | { type: 'hello'; serverTime: string }
+  /** The outcome of an order request, as GET /api/seckill/:id/result would answer it. */
+  | { type: 'result'; goodsId: number; status: OrderResultStatus; orderId?: string }
+  /** An order changed state (paid, cancelled, expired). */
+  | { type: 'order'; orderId: string; goodsId: number; status: OrderStatus }
+  /** A watched sale's stock moved (at most about once a second per sale). */
+  | { type: 'stock'; goodsId: number; stockLeft: number };
+export type ShopEventType = ShopEvent['type'];
 
 export interface SaleStats {
   id: number;
@@ -147,7 +231,14 @@ export interface SaleStats {
   stock: number;
   stockLeftDb: number;
   stockLeftRedis: number | null;
+  /** Live orders (pending + paid) of the current round. */
   orders: number;
+  pending: number;
+  paid: number;
+  cancelled: number;
+  expired: number;
+  /** Paid orders' prices, in cents. */
+  revenue: number;
 }
 export interface StatsResponse {
   items: SaleStats[];
@@ -167,7 +258,12 @@ export interface ConsistencyReport {
   stockLeftDb: number;
   /** null: Redis has lost the sale's counter. */
   stockLeftRedis: number | null;
+  /** Live orders of the current round: pending + paid count as sold. */
   ordersDb: number;
+  pending: number;
+  paid: number;
+  /** Cancelled + expired orders of the current round: their units went back on sale. */
+  returned: number;
   buyersRedis: number;
   /** Buyer marks in Redis without an order in MySQL: in flight, or lost. */
   markedWithoutOrder: number;
@@ -176,9 +272,20 @@ export interface ConsistencyReport {
   queue: { ready: number; deadLetters: number };
   /** Units Redis would sell beyond what MySQL has: they would end as "sold out" after "queued". */
   redisAhead: number;
+  /** Buyers with more than one live order. */
   duplicates: number;
   oversold: number;
   undersold: number;
+  /** The money: ledger debits less refunds against the prices of paid orders (every round). */
+  money: {
+    debits: number;
+    refunds: number;
+    paidPrices: number;
+    /** Paid orders without exactly one debit, and refunds without a debit. */
+    mismatched: number;
+    /** Orders that are paid and carry a refund, or returned and carry an unrefunded debit. */
+    paidAndReturned: number;
+  };
   exact: boolean;
 }
 
@@ -197,4 +304,15 @@ export interface ConsistencyResponse {
 export interface ReconcileResponse {
   result: ReconcileResult;
   report: ConsistencyReport | null;
+}
+
+export const UserSearchQuery = z.strictObject({ q: z.string().trim().max(32).default('') });
+export interface AdminUser {
+  id: number;
+  username: string;
+  role: Role;
+  balance: number;
+}
+export interface AdminUserListResponse {
+  items: AdminUser[];
 }

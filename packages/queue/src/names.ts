@@ -4,6 +4,10 @@ export function queueNames(prefix: string) {
     orders: `${prefix}seckill.orders`,
     deadExchange: `${prefix}seckill.orders.dlx`,
     dead: `${prefix}seckill.orders.dead`,
+    /** Payment deadlines wait here (per-message TTL), then dead-letter into `expiry`. */
+    expiryDelay: `${prefix}seckill.expiry.delay`,
+    expiryExchange: `${prefix}seckill.expiry.dlx`,
+    expiry: `${prefix}seckill.expiry`,
   };
 }
 export type QueueNames = ReturnType<typeof queueNames>;

@@ -1,5 +1,5 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
-import { type OrderMessage } from '@seckill/contracts';
+import type { ExpiryMessage, OrderMessage } from '@seckill/contracts';
 import type { QueueNames } from './names.ts';
 import { assertTopology, queueDepth, type QueueDepth } from './topology.ts';
 
@@ -66,9 +66,21 @@ export class OrderPublisher {
   }
 
   publish(message: OrderMessage): Promise<void> {
+    return this.send(this.opts.names.orders, Buffer.from(JSON.stringify(message)), {
+      messageId: message.orderId,
+    });
+  }
+
+  /** Schedules payment deadlines: the message reaches the expiry queue when `delayMs` has passed. */
+  scheduleExpiry(message: ExpiryMessage, delayMs: number): Promise<void> {
+    return this.send(this.opts.names.expiryDelay, Buffer.from(JSON.stringify(message)), {
+      expiration: String(Math.max(0, Math.ceil(delayMs))),
+    });
+  }
+
+  private send(queue: string, body: Buffer, props: amqp.Options.Publish): Promise<void> {
     const ch = this.channel;
     if (!ch) return Promise.reject(new PublishError('not connected to RabbitMQ'));
-    const body = Buffer.from(JSON.stringify(message));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new PublishError('publish not confirmed in time')),
@@ -76,9 +88,9 @@ export class OrderPublisher {
       );
       try {
         ch.sendToQueue(
-          this.opts.names.orders,
+          queue,
           body,
-          { persistent: true, contentType: 'application/json', messageId: message.orderId },
+          { persistent: true, contentType: 'application/json', ...props },
           (err) => {
             clearTimeout(timer);
             if (err) reject(new PublishError('publish refused by the broker'));

@@ -18,23 +18,46 @@ export async function assertTopology(ch: Channel, names: QueueNames) {
       'x-dead-letter-routing-key': names.dead,
     },
   });
+  // Timers without a plugin: a message waits in the delay queue until its TTL (the deadline), then
+  // the broker dead-letters it into the expiry queue. At-least-once dead-lettering keeps it until
+  // the expiry queue has it (it needs reject-publish overflow); the sweeper covers the rest.
+  await ch.assertExchange(names.expiryExchange, 'direct', { durable: true });
+  await ch.assertQueue(names.expiry, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await ch.bindQueue(names.expiry, names.expiryExchange, names.expiry);
+  await ch.assertQueue(names.expiryDelay, {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-dead-letter-exchange': names.expiryExchange,
+      'x-dead-letter-routing-key': names.expiry,
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
+    },
+  });
 }
 
 export interface QueueDepth {
   ready: number;
   deadLetters: number;
   consumers: number;
+  /** Payment deadlines waiting, and expiries due but not yet handled. */
+  expiryScheduled?: number;
+  expiryDue?: number;
 }
 
 export async function queueDepth(ch: Channel, names: QueueNames): Promise<QueueDepth> {
-  const [orders, dead] = await Promise.all([
+  const [orders, dead, delay, due] = await Promise.all([
     ch.checkQueue(names.orders),
     ch.checkQueue(names.dead),
+    ch.checkQueue(names.expiryDelay),
+    ch.checkQueue(names.expiry),
   ]);
   return {
     ready: orders.messageCount,
     deadLetters: dead.messageCount,
     consumers: orders.consumerCount,
+    expiryScheduled: delay.messageCount,
+    expiryDue: due.messageCount,
   };
 }
 
@@ -46,6 +69,9 @@ export async function deleteTopology(url: string, names: QueueNames): Promise<vo
     await ch.deleteQueue(names.orders);
     await ch.deleteQueue(names.dead);
     await ch.deleteExchange(names.deadExchange);
+    await ch.deleteQueue(names.expiryDelay);
+    await ch.deleteQueue(names.expiry);
+    await ch.deleteExchange(names.expiryExchange);
   } finally {
     await conn.close();
   }

@@ -1,2 +1,3 @@
 export * from './keys.ts';
 export * from './stock.ts';
+export * from './user-events.ts';

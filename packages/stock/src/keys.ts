@@ -28,6 +28,12 @@ export type SaleKeys = ReturnType<typeof saleKeys>;
 /** Pub/sub channel on which sale changes (reset, edit) are announced to every API instance. */
 export const saleEventsChannel = (prefix: string) => `${prefix}sk:events`;
 
+/**
+ * Pub/sub channel of per-shopper events (order written, paid, cancelled, expired): every API
+ * instance listens and forwards each to the streams of that shopper it holds.
+ */
+export const userEventsChannel = (prefix: string) => `${prefix}sk:user-events`;
+
 /** Deletes every key of a deployment (tests, benches, tools): what FLUSHALL would do to it alone. */
 export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
   if (!prefix) throw new Error('refusing to delete every key: no prefix');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { saleKeys } from './keys.ts';
@@ -12,6 +13,7 @@ const SCRIPTS = {
   skSettle: { numberOfKeys: 3, lua: lua('settle') },
   skWarm: { numberOfKeys: 5, lua: lua('warm') },
   skRebuild: { numberOfKeys: 4, lua: lua('rebuild') },
+  skReturnUnits: { numberOfKeys: 5, lua: lua('return-units') },
 } as const;
 
 type Arg = string | number;
@@ -24,6 +26,7 @@ interface StockCommands {
   skSettle: ScriptFn<number>;
   skWarm: ScriptFn<number>;
   skRebuild: ScriptFn<number[]>;
+  skReturnUnits: ScriptFn<number>;
 }
 
 /** Outcomes of reserve.lua and issue-path.lua, by their return codes. */
@@ -232,6 +235,51 @@ export class StockStore {
     );
     if (before === -2 || after === undefined) return null;
     return { before: before === -1 || before === undefined ? null : before, after };
+  }
+
+  /**
+   * Gives back the units of orders that MySQL has cancelled or expired, for their round only.
+   * Returns how many went back (0 for those already back), or null if the round has changed.
+   */
+  async returnUnits(
+    goodsId: number,
+    round: number,
+    orders: Array<{ userId: number; orderId: string }>,
+  ): Promise<number | null> {
+    if (orders.length === 0) return 0;
+    const k = this.keys(goodsId);
+    const n = await this.cmd.skReturnUnits(
+      k.stock,
+      k.meta,
+      k.buyers,
+      k.claimed,
+      k.results,
+      round,
+      ...orders.flatMap((o) => [o.userId, o.orderId]),
+    );
+    return n < 0 ? null : n;
+  }
+
+  /** Every buyer mark of a sale: userId → the order (or reservation) it holds. */
+  async buyerMarks(goodsId: number): Promise<Map<number, string>> {
+    const marks = await this.redis.hgetall(this.keys(goodsId).buyers);
+    return new Map(Object.entries(marks).map(([u, o]) => [Number(u), o]));
+  }
+
+  /** A short lock on one sale's housekeeping (`name`), so instances do not repeat each other. */
+  async lockSale(
+    goodsId: number,
+    name: string,
+    ttlMs: number,
+  ): Promise<{ release(): Promise<void> } | null> {
+    const key = `${this.keys(goodsId).meta}:${name}`;
+    const token = randomBytes(8).toString('hex');
+    if ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === null) return null;
+    return {
+      release: async () => {
+        if ((await this.redis.get(key)) === token) await this.redis.del(key);
+      },
+    };
   }
 
   async hasCounter(goodsId: number): Promise<boolean> {

@@ -1,23 +1,8 @@
-import { ERRORS, type ApiErrorBody, type ErrorCode } from '@seckill/contracts';
+import { AppError, ERRORS, type ApiErrorBody, type ErrorCode } from '@seckill/contracts';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 
-/** A domain error: one stable code, turned into `{ code, message }` and its status in one place. */
-export class AppError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message?: string,
-    readonly fields?: Record<string, string>,
-  ) {
-    // It becomes JSON, never a stack trace: capturing one cost more than the rest of a refused order.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(message ?? ERRORS[code].message);
-    Error.stackTraceLimit = limit;
-    this.status = ERRORS[code].status;
-  }
-}
+export { AppError };
 
 const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   400: 'VALIDATION',

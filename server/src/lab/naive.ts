@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.ts';
+import { AppError } from '@seckill/contracts';
 import { insertOrder, readSale, type LabStrategy } from './sale.ts';
 
 /**
@@ -9,7 +9,7 @@ import { insertOrder, readSale, type LabStrategy } from './sale.ts';
 export const sellNaive: LabStrategy = async (db, order) => {
   const sale = await readSale(db, order.goodsId, false);
   if (sale.stockLeft <= 0) throw new AppError('SOLD_OUT');
-  await insertOrder(db, order, sale.price);
+  await insertOrder(db, order, sale);
   await db.execute('UPDATE goods SET stock_left = ? WHERE id = ?', [
     sale.stockLeft - 1,
     order.goodsId,

@@ -1,5 +1,5 @@
 import type { ResultSetHeader } from 'mysql2/promise';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '@seckill/contracts';
 import { inTransaction, insertOrder, readSale, type LabStrategy } from './sale.ts';
 
 /** Tries per request before the buyer is told to retry. */
@@ -25,7 +25,7 @@ export const sellOptimistic: LabStrategy = async (db, order) => {
           [order.goodsId, sale.version],
         );
         if (res.affectedRows !== 1) throw new VersionMoved();
-        await insertOrder(conn, order, sale.price);
+        await insertOrder(conn, order, sale);
       });
       return;
     } catch (err) {

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.ts';
+import { AppError } from '@seckill/contracts';
 import { inTransaction, insertOrder, readSale, type LabStrategy } from './sale.ts';
 
 /**
@@ -9,7 +9,7 @@ export const sellPessimistic: LabStrategy = (db, order) =>
   inTransaction(db, async (conn) => {
     const sale = await readSale(conn, order.goodsId, true);
     if (sale.stockLeft <= 0) throw new AppError('SOLD_OUT');
-    await insertOrder(conn, order, sale.price);
+    await insertOrder(conn, order, sale);
     await conn.execute('UPDATE goods SET stock_left = stock_left - 1 WHERE id = ?', [
       order.goodsId,
     ]);

@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '@seckill/contracts';
 
 /**
  * What the lab strategies share: one order attempt by a user for a sale, sold straight in MySQL.
@@ -42,15 +42,14 @@ export async function readSale(db: Db, goodsId: number, lock: boolean): Promise<
   };
 }
 
-/** Inserts the order row; UNIQUE (user_id, goods_id) turns a second order into REPEAT. */
-export async function insertOrder(db: Db, order: LabOrder, price: number): Promise<void> {
+/** Inserts the order row; the unique key on live orders turns a second order into REPEAT. */
+export async function insertOrder(db: Db, order: LabOrder, sale: LabSaleRow): Promise<void> {
   try {
-    await db.execute('INSERT INTO orders (id, user_id, goods_id, price) VALUES (?, ?, ?, ?)', [
-      order.orderId,
-      order.userId,
-      order.goodsId,
-      price,
-    ]);
+    await db.execute(
+      `INSERT INTO orders (id, user_id, goods_id, price, round, expires_at)
+       VALUES (?, ?, ?, ?, ?, NOW(3) + INTERVAL 15 MINUTE)`,
+      [order.orderId, order.userId, order.goodsId, sale.price, sale.version],
+    );
   } catch (err) {
     if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new AppError('REPEAT');
     throw err;

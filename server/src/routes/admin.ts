@@ -1,6 +1,12 @@
 import Router from '@koa/router';
 import {
+  CreditBody,
   IdParam,
+  UserSearchQuery,
+  type AdminUserListResponse,
+  type CreditResponse,
+  type ResetPreview,
+  type ResetResponse,
   type ConsistencyResponse,
   type ReconcileResponse,
   ResetBody,
@@ -10,13 +16,14 @@ import {
   type SaleStats,
   type StatsResponse,
 } from '@seckill/contracts';
-import { requireAdmin, requireLiveUser } from '../http/auth.ts';
+import { creditWallet } from '@seckill/orders';
+import { currentUser, requireAdmin, requireLiveUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { saleStatus, toSale } from '../seckill/catalog.ts';
 import { checkSale } from '../seckill/consistency.ts';
 import type { Services } from '../services.ts';
-import type { GoodsRow } from '../stores/goods.ts';
+import { NO_ORDERS, type GoodsRow } from '../stores/goods.ts';
 
 export function adminRoutes(s: Services): Router {
   const r = new Router();
@@ -75,13 +82,39 @@ export function adminRoutes(s: Services): Router {
   r.post('/api/admin/goods/:id/reset', async (ctx) => {
     const id = parse(IdParam, ctx.params.id);
     const body = parse(ResetBody, ctx.request.body);
-    const row = await s.goods.reset(id, body.stock);
-    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
-    await publish(row, true);
+    const done = await s.goods.reset(id, body.stock, (tx, refunds) =>
+      s.payments.refund(tx, refunds),
+    );
+    if (!done) throw new AppError('NOT_FOUND', 'No such sale.');
+    await publish(done.row, true);
     ctx.body = {
       item: await saleOf(id),
       serverTime: new Date().toISOString(),
-    } satisfies SaleResponse;
+      cancelled: done.cancelled,
+      refunded: done.refunded,
+      refundCents: done.refundCents,
+    } satisfies ResetResponse;
+  });
+
+  r.get('/api/admin/goods/:id/reset-preview', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    if (!(await s.goods.get(id))) throw new AppError('NOT_FOUND', 'No such sale.');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = (await s.goods.resetPreview(id)) satisfies ResetPreview;
+  });
+
+  r.get('/api/admin/users', async (ctx) => {
+    const q = parse(UserSearchQuery, { ...ctx.query });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { items: await s.users.search(q.q, 20) } satisfies AdminUserListResponse;
+  });
+
+  r.post('/api/admin/users/:id/credit', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    const body = parse(CreditBody, ctx.request.body);
+    const done = await creditWallet(s.db, id, body.amount, body.note, currentUser(ctx.state).id);
+    if (!done) throw new AppError('NOT_FOUND', 'No such user.');
+    ctx.body = { userId: id, ...done } satisfies CreditResponse;
   });
 
   r.get('/api/admin/goods/:id/consistency', async (ctx) => {
@@ -117,7 +150,10 @@ export function adminRoutes(s: Services): Router {
       stock: g.stockTotal,
       stockLeftDb: g.stockLeft,
       stockLeftRedis: left.get(g.id) ?? null,
-      orders: orders.get(g.id) ?? 0,
+      ...(() => {
+        const c = orders.get(g.id) ?? NO_ORDERS;
+        return { ...c, orders: c.pending + c.paid };
+      })(),
     }));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { items, queue, serverTime: new Date(now).toISOString() } satisfies StatsResponse;

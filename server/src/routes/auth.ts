@@ -20,7 +20,11 @@ export function authRoutes(s: Services): Router {
     rateLimit(s.redisLimiter, 'register', limits.register, byIp),
     async (ctx) => {
       const body = parse(RegisterBody, ctx.request.body);
-      const user = await s.users.create(body.username, await hashPassword(body.password));
+      const user = await s.users.create(
+        body.username,
+        await hashPassword(body.password),
+        s.config.walletSignupCents,
+      );
       if (!user) throw new AppError('USERNAME_TAKEN');
       ctx.status = 201;
       ctx.body = { token: s.tokens.sign(user), user } satisfies AuthResponse;

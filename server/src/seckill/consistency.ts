@@ -3,27 +3,52 @@ import type { QueueDepth } from '@seckill/queue';
 import type { StockStore } from '@seckill/stock';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 
+const MONEY_SQL = `
+  SELECT
+    COALESCE(SUM(debit), 0) AS debits,
+    COALESCE(SUM(refund), 0) AS refunds,
+    COALESCE(SUM(IF(status = 'paid', price, 0)), 0) AS paid_prices,
+    COALESCE(SUM((status = 'paid' AND (debits <> 1 OR debit <> price)) OR refunds > debits), 0) AS mismatched,
+    COALESCE(SUM((status = 'paid' AND refunds > 0) OR (status <> 'paid' AND debits > refunds)), 0) AS paid_and_returned
+  FROM (
+    SELECT o.id, o.status, o.price,
+      COALESCE(-SUM(IF(w.kind = 'debit', w.amount, 0)), 0) AS debit,
+      COALESCE(SUM(IF(w.kind = 'refund', w.amount, 0)), 0) AS refund,
+      COUNT(IF(w.kind = 'debit', 1, NULL)) AS debits,
+      COUNT(IF(w.kind = 'refund', 1, NULL)) AS refunds
+    FROM orders o LEFT JOIN wallet_entries w ON w.order_id = o.id
+    WHERE o.goods_id = ? GROUP BY o.id
+  ) t`;
+
+/**
+ * One sale's books, MySQL against Redis, and its money. Pending and paid orders count as sold,
+ * cancelled and expired ones as returned (their units are for sale again).
+ */
 export async function checkSale(
   db: Pool,
   stock: StockStore,
   goodsId: number,
   queue: QueueDepth,
 ): Promise<ConsistencyReport | null> {
-  // The sale's row and its orders from one snapshot: read apart, a commit in between would show
-  // drift that is not there.
+  // The sale's row, its orders and its money from one snapshot: read apart, a commit in between
+  // would show drift that is not there.
   const conn = await db.getConnection();
   let goods: RowDataPacket[];
   let orders: RowDataPacket[];
+  let money: RowDataPacket[];
   try {
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     [goods] = await conn.execute<RowDataPacket[]>(
-      'SELECT name, stock_total, stock_left FROM goods WHERE id = ?',
+      'SELECT name, stock_total, stock_left, version FROM goods WHERE id = ?',
       [goodsId],
     );
     [orders] = await conn.execute<RowDataPacket[]>(
-      'SELECT user_id, COUNT(*) AS n FROM orders WHERE goods_id = ? GROUP BY user_id',
+      `SELECT o.user_id, o.status, COUNT(*) AS n FROM orders o
+       JOIN goods g ON g.id = o.goods_id AND o.round = g.version
+       WHERE o.goods_id = ? GROUP BY o.user_id, o.status`,
       [goodsId],
     );
+    [money] = await conn.query<RowDataPacket[]>(MONEY_SQL, [goodsId]);
     await conn.query('COMMIT');
   } catch (err) {
     await conn.query('ROLLBACK').catch(() => {});
@@ -33,24 +58,37 @@ export async function checkSale(
   }
   const g = goods[0];
   if (!g) return null;
-  const k = stock.keys(goodsId);
-  const [left, marks] = await Promise.all([stock.redis.get(k.stock), stock.redis.hkeys(k.buyers)]);
+  const [left, marks] = await Promise.all([stock.stockLeft([goodsId]), stock.buyerMarks(goodsId)]);
 
-  const orderUsers = new Set(orders.map((r) => Number(r.user_id)));
-  const ordersDb = orders.reduce((sum, r) => sum + Number(r.n), 0);
-  const duplicates = orders.filter((r) => Number(r.n) > 1).length;
-  const markSet = new Set(marks.map(Number));
-  const markedWithoutOrder = [...markSet].filter((u) => !orderUsers.has(u)).length;
-  const ordersWithoutMark = [...orderUsers].filter((u) => !markSet.has(u)).length;
+  const liveByUser = new Map<number, number>();
+  const byStatus = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
+  for (const r of orders) {
+    const n = Number(r.n);
+    byStatus[r.status as keyof typeof byStatus] += n;
+    if (r.status === 'pending_payment' || r.status === 'paid') {
+      const u = Number(r.user_id);
+      liveByUser.set(u, (liveByUser.get(u) ?? 0) + n);
+    }
+  }
+  const ordersDb = byStatus.pending_payment + byStatus.paid;
+  const duplicates = [...liveByUser.values()].filter((n) => n > 1).length;
+  const markedWithoutOrder = [...marks.keys()].filter((u) => !liveByUser.has(u)).length;
+  const ordersWithoutMark = [...liveByUser.keys()].filter((u) => !marks.has(u)).length;
   const stockTotal = Number(g.stock_total);
-  const stockLeftRedis = left === null ? null : Number(left);
+  const stockLeftRedis = left.get(goodsId) ?? null;
 
-  // Every unit is sold (an order), held (a mark without order) or for sale (the Redis counter).
+  // Every unit is sold (a live order), held (a mark without order) or for sale (the Redis counter).
   // What is none of these can no longer be sold: it is lost, like a held unit that never becomes an order.
   const forSale = stockLeftRedis ?? 0;
   const unaccounted = stockTotal - ordersDb - markedWithoutOrder - forSale;
   const undersold = markedWithoutOrder + Math.max(0, unaccounted);
   const oversold = Math.max(0, ordersDb - stockTotal);
+  const m: RowDataPacket = money[0] ?? ({} as RowDataPacket);
+  const debits = Number(m.debits ?? 0);
+  const refunds = Number(m.refunds ?? 0);
+  const paidPrices = Number(m.paid_prices ?? 0);
+  const mismatched = Number(m.mismatched ?? 0) + (debits - refunds === paidPrices ? 0 : 1);
+  const paidAndReturned = Number(m.paid_and_returned ?? 0);
   return {
     goodsId,
     name: String(g.name),
@@ -58,7 +96,10 @@ export async function checkSale(
     stockLeftDb: Number(g.stock_left),
     stockLeftRedis,
     ordersDb,
-    buyersRedis: markSet.size,
+    pending: byStatus.pending_payment,
+    paid: byStatus.paid,
+    returned: byStatus.cancelled + byStatus.expired,
+    buyersRedis: marks.size,
     markedWithoutOrder,
     ordersWithoutMark,
     queue: { ready: queue.ready, deadLetters: queue.deadLetters },
@@ -66,7 +107,14 @@ export async function checkSale(
     duplicates,
     oversold,
     undersold,
-    exact: oversold === 0 && undersold === 0 && duplicates === 0,
+    money: { debits, refunds, paidPrices, mismatched, paidAndReturned },
+    exact:
+      oversold === 0 &&
+      undersold === 0 &&
+      duplicates === 0 &&
+      mismatched === 0 &&
+      paidAndReturned === 0 &&
+      Number(g.stock_left) === stockTotal - ordersDb,
   };
 }
 

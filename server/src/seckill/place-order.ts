@@ -1,7 +1,7 @@
 import type { OrderPublisher } from '@seckill/queue';
 import type { StockStore } from '@seckill/stock';
 import type { Logger } from 'pino';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '@seckill/contracts';
 import type { SaleEvents } from './events.ts';
 import type { OrderIds } from './order-ids.ts';
 import type { SoldOutFlags } from './sold-out.ts';

@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { ReconcileResult } from '@seckill/contracts';
+import { returnedAmong, returnToSale } from '@seckill/orders';
 import type { OrderPublisher } from '@seckill/queue';
+import type { Pool } from 'mysql2/promise';
 import type { SaleWindow, StockStore } from '@seckill/stock';
 import type { Logger } from 'pino';
 import type { GoodsRow, GoodsStore } from '../stores/goods.ts';
 import { orderIdTime } from './order-ids.ts';
 
 export interface ReconcilerDeps {
+  db: Pool;
   goods: GoodsStore;
   stock: StockStore;
   publisher: OrderPublisher;
@@ -45,17 +47,15 @@ export class Reconciler {
 
   async reconcile(row: GoodsRow): Promise<ReconcileResult> {
     const result: ReconcileResult = { goodsId: row.id, stock: null, requeued: 0 };
-    const redis = this.d.stock.redis;
-    const lock = `${this.d.stock.keys(row.id).meta}:reconcile`;
-    if ((await redis.set(lock, randomBytes(8).toString('hex'), 'PX', 15_000, 'NX')) === null) {
-      return { ...result, skipped: 'busy' };
-    }
+    const lock = await this.d.stock.lockSale(row.id, 'reconcile', 15_000);
+    if (!lock) return { ...result, skipped: 'busy' };
     try {
       const depth = await this.d.publisher.depth().catch(() => null);
       if (!depth) return { ...result, skipped: 'queue_unreachable' };
       const hasCounter = await this.d.stock.hasCounter(row.id);
       // Orders still waiting would be invisible to the rebuild: sell nothing until they are written.
       if (!hasCounter && depth.ready > 0) return { ...result, skipped: 'queue_not_empty' };
+      await this.liftReturned(row);
       const orders = await this.d.goods.buyers(row.id);
       const rebuilt = await this.d.stock.rebuild(saleWindow(row, row.stockTotal), orders);
       if (!rebuilt) return { ...result, skipped: 'round_changed' };
@@ -67,18 +67,39 @@ export class Reconciler {
       if (depth.ready === 0) result.requeued = await this.requeueLost(row, orders);
       return result;
     } finally {
-      await redis.del(lock).catch(() => {});
+      await lock.release().catch(() => {});
     }
+  }
+
+  /**
+   * Marks of orders that MySQL has cancelled or expired: an instance stopped between the MySQL
+   * commit and the Redis step. Their units go back now, as that step would have done.
+   */
+  private async liftReturned(row: GoodsRow): Promise<number> {
+    const marks = await this.d.stock.buyerMarks(row.id);
+    const ids = [...marks.values()].filter((id) => /^\d+$/.test(id));
+    const returned = (await returnedAmong(this.d.db, ids)).filter(
+      (r) => r.goodsId === row.id && r.round === row.version,
+    );
+    if (returned.length === 0) return 0;
+    const changed = await returnToSale(this.d.stock, returned);
+    if (changed.length) {
+      this.d.log.warn(
+        { goodsId: row.id, returned: returned.length },
+        'units of returned orders given back to Redis',
+      );
+      this.d.onStockChanged(row.id);
+    }
+    return returned.length;
   }
 
   /** Buyer marks with no order, older than the grace period while nothing waits in the queue. */
   private async requeueLost(row: GoodsRow, orders: Array<{ userId: number }>): Promise<number> {
-    const marks = await this.d.stock.redis.hgetall(this.d.stock.keys(row.id).buyers);
+    const marks = await this.d.stock.buyerMarks(row.id);
     const withOrder = new Set(orders.map((o) => o.userId));
     const cutoff = Date.now() - this.d.graceMs;
     let requeued = 0;
-    for (const [user, orderId] of Object.entries(marks)) {
-      const userId = Number(user);
+    for (const [userId, orderId] of marks) {
       if (withOrder.has(userId) || !/^\d+$/.test(orderId) || orderIdTime(orderId) > cutoff)
         continue;
       await this.d.publisher.publish({

@@ -1,5 +1,6 @@
-import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { SaleCreateBody, SaleUpdateBody } from '@seckill/contracts';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { ResetPreview, SaleCreateBody, SaleUpdateBody } from '@seckill/contracts';
+import { closeRound, inTransaction, type Refund } from '@seckill/db';
 
 /** A sale as MySQL holds it (prices in cents, times as Dates). */
 export interface GoodsRow {
@@ -104,54 +105,91 @@ export class GoodsStore {
   }
 
   /**
-   * Starts a new stock round: the sale's orders go, stock is set anew and the version moves on,
-   * so order messages of the old round still in the queue are recognised and dropped.
+   * Starts a new stock round: the sale's live orders are cancelled (the paid ones handed to
+   * `refund`, in the same transaction), stock is set anew and the version moves on, so order
+   * messages of the old round still in the queue are recognised and dropped.
    */
-  async reset(id: number, stock: number): Promise<GoodsRow | null> {
-    const conn = await this.db.getConnection();
-    try {
-      await conn.beginTransaction();
-      const [locked] = await conn.execute<GoodsRecord[]>(
+  async reset(
+    id: number,
+    stock: number,
+    refund: (tx: PoolConnection, refunds: Refund[]) => Promise<void>,
+  ): Promise<{ row: GoodsRow; cancelled: number; refunded: number; refundCents: number } | null> {
+    return inTransaction(this.db, async (tx) => {
+      const [locked] = await tx.execute<GoodsRecord[]>(
         `SELECT ${COLUMNS} FROM goods WHERE id = ? FOR UPDATE`,
         [id],
       );
-      if (!locked[0]) {
-        await conn.rollback();
-        return null;
-      }
-      await conn.execute('DELETE FROM orders WHERE goods_id = ?', [id]);
-      await conn.execute(
+      if (!locked[0]) return null;
+      const closed = await closeRound(tx, id, refund);
+      await tx.execute(
         'UPDATE goods SET stock_total = ?, stock_left = ?, version = version + 1 WHERE id = ?',
         [stock, stock, id],
       );
-      await conn.commit();
-      return {
+      const row = {
         ...toGoods(locked[0]),
         stockTotal: stock,
         stockLeft: stock,
         version: locked[0].version + 1,
       };
-    } catch (err) {
-      await conn.rollback().catch(() => {});
-      throw err;
-    } finally {
-      conn.release();
-    }
+      return { row, ...closed };
+    });
   }
 
-  async orderCounts(): Promise<Map<number, number>> {
-    const [rows] = await this.db.query<RowDataPacket[]>(
-      'SELECT goods_id, COUNT(*) AS n FROM orders GROUP BY goods_id',
+  /** What a reset would undo now: pending orders to cancel, paid ones to refund. */
+  async resetPreview(id: number): Promise<ResetPreview> {
+    const [rows] = await this.db.execute<RowDataPacket[]>(
+      `SELECT SUM(status = 'pending_payment') AS pending, SUM(status = 'paid') AS paid,
+         SUM(IF(status = 'paid', price, 0)) AS refund
+       FROM orders WHERE goods_id = ? AND status IN ('pending_payment', 'paid')`,
+      [id],
     );
-    return new Map(rows.map((r) => [Number(r.goods_id), Number(r.n)]));
+    const r = rows[0];
+    return {
+      pending: Number(r?.pending ?? 0),
+      paid: Number(r?.paid ?? 0),
+      refundCents: Number(r?.refund ?? 0),
+    };
   }
 
-  /** The buyers of a sale's current round, to rebuild Redis buyer marks from MySQL. */
+  /** Orders of each sale's current round by state, and the paid orders' revenue. */
+  async orderCounts(): Promise<Map<number, OrderCounts>> {
+    const [rows] = await this.db.query<RowDataPacket[]>(
+      `SELECT o.goods_id, o.status, COUNT(*) AS n, SUM(o.price) AS cents
+       FROM orders o JOIN goods g ON g.id = o.goods_id AND o.round = g.version
+       GROUP BY o.goods_id, o.status`,
+    );
+    const counts = new Map<number, OrderCounts>();
+    for (const r of rows) {
+      const id = Number(r.goods_id);
+      const c = counts.get(id) ?? { ...NO_ORDERS };
+      const n = Number(r.n);
+      if (r.status === 'pending_payment') c.pending = n;
+      else if (r.status === 'paid') {
+        c.paid = n;
+        c.revenue = Number(r.cents);
+      } else if (r.status === 'cancelled') c.cancelled = n;
+      else if (r.status === 'expired') c.expired = n;
+      counts.set(id, c);
+    }
+    return counts;
+  }
+
+  /** The live orders of a sale's current round, to rebuild Redis buyer marks from MySQL. */
   async buyers(goodsId: number): Promise<Array<{ userId: number; orderId: string }>> {
     const [rows] = await this.db.execute<RowDataPacket[]>(
-      'SELECT user_id, id FROM orders WHERE goods_id = ?',
+      `SELECT o.user_id, o.id FROM orders o JOIN goods g ON g.id = o.goods_id AND o.round = g.version
+       WHERE o.goods_id = ? AND o.status IN ('pending_payment', 'paid')`,
       [goodsId],
     );
     return rows.map((r) => ({ userId: Number(r.user_id), orderId: String(r.id) }));
   }
 }
+
+export interface OrderCounts {
+  pending: number;
+  paid: number;
+  cancelled: number;
+  expired: number;
+  revenue: number;
+}
+export const NO_ORDERS: OrderCounts = { pending: 0, paid: 0, cancelled: 0, expired: 0, revenue: 0 };

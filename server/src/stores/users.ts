@@ -1,5 +1,6 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { PublicUser, Role } from '@seckill/contracts';
+import type { AdminUser, PublicUser, Role } from '@seckill/contracts';
+import { inTransaction, postEntries } from '@seckill/db';
 
 export interface UserRow extends PublicUser {
   passwordHash: string;
@@ -38,17 +39,43 @@ export class UserStore {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  /** Returns null when the username is taken (the unique key decides, not a prior SELECT). */
-  async create(username: string, passwordHash: string): Promise<PublicUser | null> {
+  /**
+   * Returns null when the username is taken (the unique key decides, not a prior SELECT). A new
+   * account starts with `signupCents` in its wallet, recorded in the ledger.
+   */
+  async create(
+    username: string,
+    passwordHash: string,
+    signupCents: number,
+  ): Promise<PublicUser | null> {
     try {
-      const [res] = await this.db.execute<ResultSetHeader>(
-        "INSERT INTO users (username, password_hash, role) VALUES (?, ?, 'user')",
-        [username, passwordHash],
-      );
-      return { id: res.insertId, username, role: 'user' };
+      return await inTransaction(this.db, async (tx) => {
+        const [res] = await tx.execute<ResultSetHeader>(
+          "INSERT INTO users (username, password_hash, role) VALUES (?, ?, 'user')",
+          [username, passwordHash],
+        );
+        if (signupCents > 0)
+          await postEntries(tx, [{ userId: res.insertId, amount: signupCents, kind: 'signup' }]);
+        return { id: res.insertId, username, role: 'user' as const };
+      });
     } catch (err) {
       if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return null;
       throw err;
     }
+  }
+
+  /** Accounts whose name contains `q`, for the admin's wallet credit. */
+  async search(q: string, limit: number): Promise<AdminUser[]> {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const [rows] = await this.db.query<RowDataPacket[]>(
+      'SELECT id, username, role, balance FROM users WHERE username LIKE ? ORDER BY username LIMIT ?',
+      [like, limit],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      username: String(r.username),
+      role: r.role as Role,
+      balance: Number(r.balance),
+    }));
   }
 }

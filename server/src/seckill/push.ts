@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import type { ShopEvent } from '@seckill/contracts';
+import {
+  publishUserEvents,
+  userEventsChannel,
+  type StockStore,
+  type UserEvent,
+} from '@seckill/stock';
+import type { Redis } from 'ioredis';
+
+export interface PushOptions {
+  prefix: string;
+  ticketTtlMs: number;
+  maxStreams: number;
+  maxPerUser: number;
+  stockIntervalMs: number;
+  /** A comment line this often keeps proxies from closing an idle stream. */
+  heartbeatMs?: number;
+}
+
+interface Stream {
+  userId: number;
+  goods: number[];
+  out: Writable;
+  /** Not yet told the stock of the sales it watches. */
+  fresh: boolean;
+}
+
+/** A stream that stopped reading holds at most this much before it is dropped. */
+const MAX_BUFFERED = 64 * 1024;
+
+export type OpenResult = 'opened' | 'full' | 'user_full';
+
+/**
+ * Server-Sent Events for shoppers, on every instance at once: events for a shopper travel over
+ * Redis pub/sub (one channel; each instance forwards to the streams it holds), and every instance
+ * pushes the stock of the sales its streams watch when it moves. Streams are opened with a
+ * single-use ticket, since EventSource cannot send an Authorization header.
+ */
+export class PushHub {
+  private readonly byUser = new Map<number, Set<Stream>>();
+  private readonly byGoods = new Map<number, Set<Stream>>();
+  private readonly lastStock = new Map<number, number>();
+  private readonly channel: string;
+  private timers: NodeJS.Timeout[] = [];
+  private polling = false;
+  private streams = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly sub: Redis,
+    private readonly stock: StockStore,
+    private readonly o: PushOptions,
+  ) {
+    this.channel = userEventsChannel(o.prefix);
+  }
+
+  get size(): number {
+    return this.streams;
+  }
+
+  async start(): Promise<void> {
+    this.sub.on('message', (channel: string, raw: string) => {
+      if (channel === this.channel) this.deliver(raw);
+    });
+    await this.sub.subscribe(this.channel);
+    const stockTimer = setInterval(() => void this.pushStock(), this.o.stockIntervalMs);
+    const heartbeat = setInterval(() => this.heartbeat(), this.o.heartbeatMs ?? 25_000);
+    stockTimer.unref();
+    heartbeat.unref();
+    this.timers = [stockTimer, heartbeat];
+  }
+
+  private ticketKey(ticket: string) {
+    return `${this.o.prefix}sk:ticket:${ticket}`;
+  }
+
+  async issueTicket(userId: number): Promise<string> {
+    const ticket = randomBytes(24).toString('base64url');
+    await this.redis.set(this.ticketKey(ticket), String(userId), 'PX', this.o.ticketTtlMs);
+    return ticket;
+  }
+
+  /** The ticket's shopper, once: a second use, or an expired ticket, gets null. */
+  async redeemTicket(ticket: string): Promise<number | null> {
+    const userId = await this.redis.getdel(this.ticketKey(ticket));
+    return userId ? Number(userId) : null;
+  }
+
+  canOpen(userId: number): OpenResult {
+    if (this.streams >= this.o.maxStreams) return 'full';
+    if ((this.byUser.get(userId)?.size ?? 0) >= this.o.maxPerUser) return 'user_full';
+    return 'opened';
+  }
+
+  /** Registers an open stream; `close` is returned for when the connection ends. */
+  open(userId: number, goods: number[], out: Writable): () => void {
+    const stream: Stream = { userId, goods, out, fresh: goods.length > 0 };
+    add(this.byUser, userId, stream);
+    for (const id of goods) add(this.byGoods, id, stream);
+    this.streams += 1;
+    out.write(`retry: 2000\n\n`);
+    send(stream, { type: 'hello', serverTime: new Date().toISOString() });
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      this.streams -= 1;
+      remove(this.byUser, userId, stream);
+      for (const id of goods) {
+        remove(this.byGoods, id, stream);
+        if (!this.byGoods.has(id)) this.lastStock.delete(id);
+      }
+    };
+  }
+
+  /** Sends events to shoppers wherever their streams are (through Redis, to every instance). */
+  publish(events: UserEvent[]): Promise<void> {
+    return publishUserEvents(this.redis, this.o.prefix, events);
+  }
+
+  private deliver(raw: string) {
+    let events: UserEvent[];
+    try {
+      events = JSON.parse(raw) as UserEvent[];
+    } catch {
+      return;
+    }
+    if (!Array.isArray(events)) return;
+    for (const e of events) {
+      const streams = this.byUser.get(e?.userId);
+      if (streams) for (const s of streams) send(s, e.event);
+    }
+  }
+
+  private async pushStock() {
+    if (this.polling || this.byGoods.size === 0) return;
+    this.polling = true;
+    try {
+      const ids = [...this.byGoods.keys()];
+      const left = await this.stock.stockLeft(ids);
+      for (const id of ids) {
+        const n = left.get(id);
+        if (n == null) continue;
+        const moved = this.lastStock.get(id) !== n;
+        this.lastStock.set(id, n);
+        // A new stream hears the current figure once; the others only when it moved.
+        for (const s of this.byGoods.get(id) ?? [])
+          if (moved || s.fresh) send(s, { type: 'stock', goodsId: id, stockLeft: n });
+      }
+      for (const id of ids) for (const s of this.byGoods.get(id) ?? []) s.fresh = false;
+    } catch {
+      // Redis away: the next tick tries again.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private heartbeat() {
+    for (const streams of this.byUser.values()) for (const s of streams) write(s, ': ping\n\n');
+  }
+
+  /** Ends every stream (shutdown): browsers reconnect to another instance. */
+  close() {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const streams of this.byUser.values()) for (const s of streams) s.out.end();
+  }
+}
+
+function send(s: Stream, e: ShopEvent) {
+  write(s, `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+}
+
+function write(s: Stream, chunk: string) {
+  if (s.out.writableLength > MAX_BUFFERED) {
+    s.out.destroy();
+    return;
+  }
+  s.out.write(chunk);
+}
+
+function add<K>(map: Map<K, Set<Stream>>, key: K, s: Stream) {
+  const set = map.get(key) ?? new Set<Stream>();
+  set.add(s);
+  map.set(key, set);
+}
+
+function remove<K>(map: Map<K, Set<Stream>>, key: K, s: Stream) {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(s);
+  if (set.size === 0) map.delete(key);
+}
