@@ -1,4 +1,8 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createHttpServer } from '../src/app.ts';
+import { createServices } from '../src/services.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSale } from '../src/seckill/consistency.ts';
 import { startHarness, type Harness } from './harness.ts';
@@ -96,14 +100,14 @@ describe('payment deadlines', () => {
   });
 });
 
-/** Opens the event stream and collects its events. */
-async function openStream(token: string, goods: number[] = []) {
+/** Opens the event stream (on another instance's port if given) and collects its events. */
+async function openStream(token: string, goods: number[] = [], port = h.port) {
   const t = await h.request('POST', '/api/events/ticket', { token });
   expect(t.status).toBe(200);
   const events: Array<{ type: string; [k: string]: unknown }> = [];
   const req = http.get({
     host: '127.0.0.1',
-    port: h.port,
+    port,
     path: `/api/events?ticket=${t.body.ticket}&goods=${goods.join(',')}`,
   });
   const res = await new Promise<http.IncomingMessage>((r) => req.once('response', r));
@@ -177,6 +181,29 @@ describe('the event stream', () => {
     expect((await h.request('GET', '/api/events?ticket=short')).status).toBe(422);
     expect((await h.request('GET', '/api/events')).status).toBe(422);
     expect((await h.request('POST', '/api/events/ticket')).status).toBe(401);
+  });
+
+  it('reaches a stream held by another instance', async () => {
+    const other = await createServices(h.config, pino({ level: 'silent' }));
+    const server = createHttpServer(other).listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    try {
+      const sale = await h.createSale({ stock: 2 });
+      const [u] = await h.createUsers(1);
+      if (!u) throw new Error('no user');
+      // The ticket comes from this instance, the stream lives on the other, the order on this one.
+      const s = await openStream(u.token, [], (server.address() as AddressInfo).port);
+      await s.until((e) => e.type === 'hello');
+      const id = await buy(sale.id, u);
+      expect(await s.until((e) => e.type === 'result')).toMatchObject({ orderId: id });
+      await h.request('POST', `/api/orders/${id}/cancel`, { token: u.token });
+      expect(await s.until((e) => e.type === 'order')).toMatchObject({ status: 'cancelled' });
+      s.close();
+    } finally {
+      other.push.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      await other.close();
+    }
   });
 
   it('holds at most a few streams per shopper', async () => {
