@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SaleCreateBody } from '@seckill/contracts';
 import { hashPassword, insertUsers } from '@seckill/db';
-import { TokenService } from '@seckill/server/src/http/auth.ts';
+import { TokenService } from '@seckill/server';
 import type { Pool } from 'mysql2/promise';
 import type { Target } from './stack.ts';
 

@@ -111,6 +111,7 @@ export function renderHtml(r: BenchReport): string {
     crowd: 'The crowd (path → order → result)',
     orders: 'Order requests, fresh path each',
     late: 'Late orders after sell-out',
+    streams: 'Order requests without and with SSE streams open',
   };
   for (const [phase, list] of byPhase) groups.push([titles[phase] ?? phase, list]);
 

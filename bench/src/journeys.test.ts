@@ -1,5 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { labCrowd, Outcomes, POLL_MS, shopperCrowd } from './journeys.ts';
+
+// A failed assertion must not leave fake timers on for the next test.
+afterEach(() => vi.useRealTimers());
 
 const users = [
   { id: 1, token: 't1' },

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { ConsistencyReport } from '@seckill/contracts';
-import { checkSaleSettled } from '@seckill/server/src/seckill/consistency.ts';
+import { checkSaleSettled } from '@seckill/server';
 import { CpuMeter } from './cpu.ts';
 import { Api, UserFactory } from './fixtures.ts';
 import { renderHtml } from './html.ts';
@@ -15,6 +15,7 @@ import { measureBaseline } from './phases/baseline.ts';
 import type { Bench } from './phases/context.ts';
 import { runCrowd } from './phases/crowd.ts';
 import { measureDrain } from './phases/drain.ts';
+import { measureStreams } from './phases/streams.ts';
 import { measureLateOrders, measureOrders } from './phases/throughput.ts';
 import { withProgress } from './progress.ts';
 import {
@@ -63,6 +64,17 @@ async function fullRun(b: Bench): Promise<BenchReport> {
   const late = has('late') && baseline ? await measureLateOrders(b, baseline.rps) : null;
   if (late) log(`late orders: ${Math.round(late.rps)} req/s, p99 ${late.p99} ms`);
 
+  // Sized on the order phase when it ran (paths to spare), else on the baseline like that phase.
+  const streamsRps = orders ? orders.rps * 1.5 : (baseline?.rps ?? 0) * 0.65;
+  const streams =
+    has('streams') && baseline ? await measureStreams(b, streamsRps, opts.streams) : null;
+  if (streams) {
+    log(
+      `streams: orders ${Math.round(streams.without.rps)} → ${Math.round(streams.with.rps)} req/s, ` +
+        `p99 ${streams.without.p99} → ${streams.with.p99} ms with ${streams.openAtStart} streams open`,
+    );
+  }
+
   let drain: DrainSummary | null = null;
   if (has('drain') && b.stack.target.own) {
     const batched = await measureDrain(b, opts.drain, 200);
@@ -79,6 +91,19 @@ async function fullRun(b: Bench): Promise<BenchReport> {
   if (orders && orders.spanMs < opts.duration * 900) {
     notes.push(`the order phase used all its paths in ${orders.spanMs} ms`);
   }
+  for (const [name, s] of streams
+    ? Object.entries({ without: streams.without, with: streams.with })
+    : []) {
+    if (s.spanMs < opts.duration * 900)
+      notes.push(
+        `the streams phase's orders ${name} streams used all their paths in ${s.spanMs} ms`,
+      );
+  }
+  if (streams && streams.openAtEnd < streams.openAtStart) {
+    notes.push(
+      `${streams.openAtStart - streams.openAtEnd} SSE streams closed during the measured window`,
+    );
+  }
   return assembleReport({
     kind: 'full',
     machine: machine(),
@@ -89,6 +114,7 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     orders,
     late,
     drain,
+    streams,
     consistency,
     notes,
   });

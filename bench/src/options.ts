@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 export const STRATEGIES = ['naive', 'pessimistic', 'optimistic', 'redis-mq'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-export const PHASES = ['baseline', 'crowd', 'orders', 'late', 'drain'] as const;
+export const PHASES = ['baseline', 'crowd', 'orders', 'late', 'streams', 'drain'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Options {
@@ -14,6 +14,8 @@ export interface Options {
   duration: number;
   /** Orders queued for each consumer drain measurement. */
   drain: number;
+  /** SSE streams held open on the API while the streams phase measures orders again. */
+  streams: number;
   /** Run only the strategy comparison, with these strategies. */
   strategies: Strategy[] | null;
   /** An app already running; otherwise the bench starts its own. */
@@ -40,10 +42,12 @@ and queues, all removed afterwards).
   --connections N    concurrent connections (100)
   --duration S       seconds of each throughput phase (10)
   --drain N          orders queued for each consumer drain measurement (3000)
+  --streams N        SSE streams (distinct shoppers) held open in the streams phase (2000)
   --strategy NAME    only compare ways to sell: naive|pessimistic|optimistic|redis-mq|all
   --url URL          target a running app (needs JWT_SECRET, SECKILL_LOADTEST_KEY, MYSQL_*,
                      REDIS_URL, AMQP_URL, SECKILL_PREFIX as that app has them)
-  --phases LIST      some of baseline,crowd,orders,late,drain (all); orders and late need baseline
+  --phases LIST      some of baseline,crowd,orders,late,streams,drain (all); orders, late and
+                     streams need baseline
   --profile DIR      run the bench's API under node --cpu-prof, profiles into DIR
   --out DIR          where the reports go (the repository root)
   --keep             keep the bench's database, keys and queues
@@ -65,6 +69,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
       connections: { type: 'string' },
       duration: { type: 'string' },
       drain: { type: 'string' },
+      streams: { type: 'string' },
       strategy: { type: 'string' },
       url: { type: 'string' },
       out: { type: 'string' },
@@ -88,7 +93,8 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     const bad = wanted.filter((p) => !(PHASES as readonly string[]).includes(p));
     if (bad.length) throw new Error(`unknown phase ${bad.join(', ')}: use ${PHASES.join(',')}`);
     phases = PHASES.filter((p) => wanted.includes(p));
-    if ((phases.includes('orders') || phases.includes('late')) && !phases.includes('baseline')) {
+    const needBaseline = ['orders', 'late', 'streams'] as const;
+    if (needBaseline.some((p) => phases.includes(p)) && !phases.includes('baseline')) {
       phases.unshift('baseline');
     }
   }
@@ -98,6 +104,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     connections: positive('connections', values.connections, 100),
     duration: positive('duration', values.duration, 10),
     drain: positive('drain', values.drain, 3000),
+    streams: positive('streams', values.streams, 2000),
     strategies,
     url: values.url ?? null,
     outDir: values.out ?? repoRoot,

@@ -2,6 +2,7 @@
 import type { ConsistencyReport } from '@seckill/contracts';
 import type { CrowdResult } from './phases/crowd.ts';
 import type { DrainResult } from './phases/drain.ts';
+import type { StreamsResult } from './phases/streams.ts';
 import { round, type EndpointStats } from './stats.ts';
 
 export interface EndpointRow {
@@ -48,6 +49,31 @@ export type DrainSummary =
 
 export type CrowdSummary = Omit<CrowdResult, 'endpoints'>;
 
+/** The order measurement without and with SSE streams open on the API (the streams phase). */
+export interface StreamsSummary {
+  /** Streams asked for, one per distinct shopper. */
+  wanted: number;
+  /** Streams that answered 200 and sent their hello. */
+  open: number;
+  /** Streams open when the measured window started and when it ended. */
+  openAtStart: number;
+  openAtEnd: number;
+  /** Streams not opened, by answer. */
+  refused: Record<string, number>;
+  /** From the first ticket to the last hello. */
+  openMs: number;
+  /** Events the streams received while open, by SSE event name ("ping" for comments). */
+  events: Record<string, number>;
+  orderRpsWithout: number;
+  orderRpsWith: number;
+  /** Order req/s with streams over without. */
+  rpsRatio: number | null;
+  orderP99Without: number;
+  orderP99With: number;
+  /** Order p99 with streams over without. */
+  p99Ratio: number | null;
+}
+
 export interface BenchReport {
   kind: 'full' | 'strategies';
   generatedAt: string;
@@ -62,6 +88,7 @@ export interface BenchReport {
   lateRatio: number | null;
   crowd: CrowdSummary | null;
   drain: DrainSummary | null;
+  streams: StreamsSummary | null;
   verdict: Verdict | null;
   targets: TargetCheck[];
   strategies: StrategyRow[] | null;
@@ -78,6 +105,7 @@ export interface ReportParts {
   orders?: EndpointStats | null;
   late?: EndpointStats | null;
   drain?: DrainSummary | null;
+  streams?: StreamsResult | null;
   consistency?: ConsistencyReport[] | null;
   strategies?: StrategyRow[] | null;
   notes?: string[];
@@ -108,6 +136,23 @@ export function assembleReport(p: ReportParts): BenchReport {
   }
   if (p.orders) endpoints.push({ name: 'order requests', phase: 'orders', stats: p.orders });
   if (p.late) endpoints.push({ name: 'late orders', phase: 'late', stats: p.late });
+  let streams: StreamsSummary | null = null;
+  if (p.streams) {
+    const { without, with: withStreams, ...rest } = p.streams;
+    endpoints.push(
+      { name: 'orders, no SSE', phase: 'streams', stats: without },
+      { name: `orders, ${p.streams.wanted} SSE`, phase: 'streams', stats: withStreams },
+    );
+    streams = {
+      ...rest,
+      orderRpsWithout: without.rps,
+      orderRpsWith: withStreams.rps,
+      rpsRatio: ratioOf(withStreams.rps, without.rps),
+      orderP99Without: without.p99,
+      orderP99With: withStreams.p99,
+      p99Ratio: ratioOf(withStreams.p99, without.p99),
+    };
+  }
 
   const baseline = p.baseline ?? null;
   const orderRatio = ratioOf(p.orders?.rps, baseline?.rps);
@@ -154,6 +199,7 @@ export function assembleReport(p: ReportParts): BenchReport {
     lateRatio,
     crowd,
     drain: p.drain ?? null,
+    streams,
     verdict,
     targets,
     strategies: p.strategies ?? null,
@@ -271,6 +317,17 @@ export function formatReport(r: BenchReport): string {
         `  last order request → last order committed in MySQL:  ${lag(c.lastOrderToLastCommitMs)}`,
         `  orders in MySQL: ${int(c.orders)} of ${int(c.stock)} units`,
       );
+    }
+    if (r.streams) {
+      const st = r.streams;
+      out.push(
+        `SSE streams: ${int(st.open)} of ${int(st.wanted)} open (hello each) in ${int(st.openMs)} ms; ` +
+          `open at start / end of the measured window: ${int(st.openAtStart)} / ${int(st.openAtEnd)}`,
+        `  order requests without → with streams: ${int(st.orderRpsWithout)} → ${int(st.orderRpsWith)} req/s ` +
+          `(${times(st.rpsRatio)}), p99 ${ms(st.orderP99Without)} → ${ms(st.orderP99With)} ms (${times(st.p99Ratio)})`,
+        `  events received while open: ${answers(st.events) || 'none'}`,
+      );
+      if (Object.keys(st.refused).length) out.push(`  not opened: ${answers(st.refused)}`);
     }
     if (r.drain) {
       if ('skipped' in r.drain) out.push(`consumer drain: skipped (${r.drain.skipped})`);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createPool, migrate, type MysqlConfig } from '@seckill/db';
 import { OrderPublisher, queueNames, type QueueDepth } from '@seckill/queue';
 import { StockStore } from '@seckill/stock';
-import { loadConfig } from '@seckill/server/src/config.ts';
+import { loadConfig } from '@seckill/server';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';

@@ -1,7 +1,12 @@
 import { ExpiryMessage, OrderMessage } from '@seckill/contracts';
-import { assertTopology, type OrderPublisher, type QueueNames } from '@seckill/queue';
+import {
+  assertTopology,
+  connectRecovering,
+  type OrderPublisher,
+  type QueueNames,
+} from '@seckill/queue';
 import type { StockStore, UserEvent } from '@seckill/stock';
-import amqp, {
+import {
   type Channel,
   type ChannelModel,
   type ConsumeMessage,
@@ -79,7 +84,10 @@ export class OrderConsumer {
     dead: 0,
     returned: 0,
     unscheduled: 0,
+    failedBatches: 0,
   };
+  /** Messages already acked or rejected: a failed batch requeues only the others. */
+  private readonly settled = new WeakSet<ConsumeMessage>();
 
   constructor(private readonly o: ConsumerOptions) {
     this.expirer = new Expirer({
@@ -94,43 +102,35 @@ export class OrderConsumer {
   }
 
   async start(): Promise<void> {
-    this.model = await amqp.connect(this.o.amqpUrl, {
-      recovery: {
-        initialDelay: 200,
-        maxDelay: 3000,
-        maxRetries: Infinity,
-        waitForConnect: false,
-        setup: async (model: ChannelModel) => {
-          const ch = await model.createChannel();
-          ch.on('error', () => {});
-          ch.on('close', () => this.consumers.delete(ch));
-          await assertTopology(ch, this.o.names);
-          await ch.prefetch(this.o.prefetch);
-          if (this.stopping) return;
-          const { consumerTag } = await ch.consume(
-            this.o.names.orders,
-            (msg) => msg && this.receive({ msg, ch }),
-            {
-              noAck: false,
-            },
-          );
-          this.consumers.set(ch, consumerTag);
-          const exp = await model.createChannel();
-          exp.on('error', () => {});
-          exp.on('close', () => this.consumers.delete(exp));
-          await exp.prefetch(this.o.expiryPrefetch ?? 20);
-          const expiry = await exp.consume(
-            this.o.names.expiry,
-            (msg) => msg && void this.expire({ msg, ch: exp }),
-            { noAck: false },
-          );
-          this.consumers.set(exp, expiry.consumerTag);
-          this.o.log.info(
-            { queue: this.o.names.orders, prefetch: this.o.prefetch },
-            'consuming orders',
-          );
+    this.model = await connectRecovering(this.o.amqpUrl, async (model: ChannelModel) => {
+      const ch = await model.createChannel();
+      ch.on('error', () => {});
+      ch.on('close', () => this.consumers.delete(ch));
+      await assertTopology(ch, this.o.names);
+      await ch.prefetch(this.o.prefetch);
+      if (this.stopping) return;
+      const { consumerTag } = await ch.consume(
+        this.o.names.orders,
+        (msg) => msg && this.receive({ msg, ch }),
+        {
+          noAck: false,
         },
-      },
+      );
+      this.consumers.set(ch, consumerTag);
+      const exp = await model.createChannel();
+      exp.on('error', () => {});
+      exp.on('close', () => this.consumers.delete(exp));
+      await exp.prefetch(this.o.expiryPrefetch ?? 20);
+      const expiry = await exp.consume(
+        this.o.names.expiry,
+        (msg) => msg && void this.expire({ msg, ch: exp }),
+        { noAck: false },
+      );
+      this.consumers.set(exp, expiry.consumerTag);
+      this.o.log.info(
+        { queue: this.o.names.orders, prefetch: this.o.prefetch },
+        'consuming orders',
+      );
     });
     this.model.on('disconnect', (err: Error) =>
       this.o.log.warn({ err: err.message }, 'rabbitmq disconnected'),
@@ -174,8 +174,13 @@ export class OrderConsumer {
     const batch = this.buffer.splice(0, this.o.batchSize);
     this.chain = this.chain
       .then(() => this.process(batch))
-      .catch((err: unknown) => {
-        this.o.log.error({ err }, 'batch failed; its messages will be redelivered');
+      .catch(async (err: unknown) => {
+        // Unacked on a live channel they would hold their prefetch slots and never come back:
+        // after a pause, hand them back to the queue to be judged again.
+        this.counters.failedBatches += 1;
+        this.o.log.error({ err, messages: batch.length }, 'batch failed; requeueing its messages');
+        await sleep(backoffMs(Math.min(this.counters.failedBatches, 5)));
+        for (const d of batch) this.requeue(d);
       });
     if (this.buffer.length > 0) this.flush();
   }
@@ -321,6 +326,7 @@ export class OrderConsumer {
   }
 
   private ack(d: Delivery) {
+    this.settled.add(d.msg);
     try {
       d.ch.ack(d.msg);
     } catch {
@@ -328,8 +334,18 @@ export class OrderConsumer {
     }
   }
 
+  private requeue(d: Delivery) {
+    if (this.settled.has(d.msg)) return;
+    try {
+      d.ch.nack(d.msg, false, true);
+    } catch {
+      // The channel is gone: the broker redelivers anyway.
+    }
+  }
+
   private deadLetter(d: Delivery, reason: string) {
     this.counters.dead += 1;
+    this.settled.add(d.msg);
     this.o.log.warn({ reason, messageId: d.msg.properties.messageId }, 'dead-lettering');
     try {
       d.ch.nack(d.msg, false, false);
@@ -346,7 +362,15 @@ export class OrderConsumer {
     } while (this.buffer.length > 0);
   }
 
-  async stop(): Promise<void> {
+  private stopped: Promise<void> | null = null;
+
+  /** Finishes in-flight work, acks it and closes; a second call returns the first one's promise. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
     this.stopping = true;
     await this.expirer.stopSweeper();
     const channels = [...this.consumers.keys()];

@@ -44,13 +44,16 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     sweepGraceMs: cfg.sweepGraceMs,
   });
   await consumer.start();
+  let stopped: Promise<void> | null = null;
+  const stop = async () => {
+    await consumer.stop();
+    await scheduler.close();
+    await redis.quit().catch(() => {});
+    await db.end().catch(() => {});
+  };
   return {
     consumer,
-    async stop() {
-      await consumer.stop();
-      await scheduler.close();
-      await redis.quit().catch(() => {});
-      await db.end().catch(() => {});
-    },
+    /** Closes everything in order; calling it again returns the first call's promise. */
+    stop: () => (stopped ??= stop()),
   };
 }

@@ -2,18 +2,21 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
+import compress from 'koa-compress';
 import { jsonBody } from './http/body.ts';
 import { errorMiddleware } from './http/errors.ts';
-import { shedLoad } from './http/rate-limit.ts';
+import { rateLimit, shedLoad } from './http/rate-limit.ts';
+import { securityHeaders } from './http/security.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { eventRoutes } from './routes/events.ts';
 import { goodsRoutes } from './routes/goods.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/lab.ts';
+import { byIp } from './routes/by.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { seckillRoutes } from './routes/seckill.ts';
-import { soldOutEarly } from './seckill/sold-out-early.ts';
+import { soldOutEarly } from './http/sold-out-early.ts';
 import type { Services } from './services.ts';
 import { serveWeb } from './web.ts';
 
@@ -35,12 +38,22 @@ export function buildApp(s: Services): Koa {
   const app = new Koa({ proxy: s.config.trustProxy });
   app.silent = true;
   app.use(errorMiddleware(s.log));
-  app.use(async (ctx, next) => {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    await next();
-  });
-  if (s.config.webDist) app.use(serveWeb(s.config.webDist));
+  app.use(securityHeaders());
+  // Every request counts against the instance's limits, the static files too.
   app.use(shedLoad(s.config.limits.globalInflight, s.config.limits.globalRps));
+  if (s.config.webDist) {
+    app.use(
+      serveWeb(s.config.webDist, rateLimit(s.localLimiter, 'static', s.config.limits.static, byIp)),
+    );
+  }
+  // API answers over ~1 KB go compressed; event streams never (they would be buffered).
+  app.use(
+    compress({
+      threshold: 1024,
+      filter: (type) => /json|text\/plain/.test(type),
+      br: false,
+    }),
+  );
   app.use(loadtestFlag(s.config.loadtestKey));
   app.use(jsonBody(BODY_LIMIT));
   const router = new Router();

@@ -72,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Requests per second per instance before new ones are shed with 429 (0 = off). */
       globalRps: int(env, 'LIMIT_GLOBAL_RPS', 50_000),
       login: { max: int(env, 'LIMIT_LOGIN_PER_IP', 60), windowMs: 60_000 } as Limit,
+      /** Files of the web app per IP (a page load is ~20; the load-test key is exempt). */
+      static: { max: int(env, 'LIMIT_STATIC_PER_IP', 600), windowMs: 10_000 } as Limit,
       register: { max: int(env, 'LIMIT_REGISTER_PER_IP', 30), windowMs: 600_000 } as Limit,
       captcha: { max: int(env, 'LIMIT_CAPTCHA_PER_IP', 120), windowMs: 60_000 } as Limit,
       path: { max: int(env, 'LIMIT_PATH_PER_USER', 10), windowMs: 10_000 } as Limit,

@@ -19,6 +19,8 @@ async function main() {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // A balancer stops sending at once: /readyz answers 503 from now on.
+    s.draining = true;
     s.log.info({ signal }, 'shutting down: finishing requests in flight');
     // Event streams never finish on their own: end them, and browsers reconnect elsewhere.
     s.push.close();
@@ -26,7 +28,11 @@ async function main() {
       void s.close().then(() => process.exit(0));
     });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    setTimeout(() => {
+      s.log.error('requests still open after 10 s; closing them and exiting with an error');
+      server.closeAllConnections();
+      process.exit(1);
+    }, 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

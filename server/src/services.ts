@@ -7,6 +7,7 @@ import type { Pool } from 'mysql2/promise';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { TokenService } from './http/auth.ts';
+import { TokenRevocations } from './http/logout.ts';
 import { LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
 import { SaleCatalog } from './seckill/catalog.ts';
 import { SaleEvents } from './seckill/events.ts';
@@ -26,6 +27,7 @@ export interface Services {
   stock: StockStore;
   publisher: OrderPublisher;
   tokens: TokenService;
+  revocations: TokenRevocations;
   users: UserStore;
   goods: GoodsStore;
   catalog: SaleCatalog;
@@ -39,6 +41,8 @@ export interface Services {
   push: PushHub;
   /** Tells shoppers (their streams, on whichever instance) about their orders. */
   pushUserEvents(events: UserEvent[]): Promise<void>;
+  /** Set when the process begins to stop: readiness turns 503 so balancers stop sending. */
+  draining: boolean;
   close(): Promise<void>;
 }
 
@@ -96,6 +100,9 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     stockIntervalMs: config.eventsStockIntervalMs,
   });
   await push.start();
+  const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
+  const revocations = new TokenRevocations(redis, sub, tokens, config.prefix);
+  await revocations.start();
   const workerId = await redis.incr(`${config.prefix}sk:workers`);
   const localLimiter = new LocalLimiter();
 
@@ -106,7 +113,8 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     redis,
     stock,
     publisher,
-    tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds),
+    tokens,
+    revocations,
     users: new UserStore(db),
     goods,
     catalog,
@@ -119,8 +127,10 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     payments: new WalletPayments(),
     push,
     pushUserEvents: (events) => push.publish(events),
+    draining: false,
     async close() {
       push.close();
+      revocations.stop();
       localLimiter.close();
       await reconciler.stop();
       await publisher.close();

@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Middleware } from 'koa';
 
@@ -24,34 +24,37 @@ interface Asset {
   type: string;
 }
 
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? listFiles(path) : e.isFile() ? [path] : [];
+  });
+}
+
+/** Every file of the build, read and gzipped once: the build does not change while running. */
+function loadBuild(root: string): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  for (const file of listFiles(root)) {
+    const body = readFileSync(file);
+    const ext = extname(file);
+    const rel = '/' + relative(root, file).split(sep).join('/');
+    assets.set(rel, {
+      body,
+      gzip: COMPRESSIBLE.has(ext) && body.length > 512 ? gzipSync(body, { level: 9 }) : null,
+      type: TYPES[ext] ?? 'application/octet-stream',
+    });
+  }
+  return assets;
+}
+
 /**
  * Serves the built SPA: hashed files under /assets/ are cached for a year, everything else is
  * revalidated, and any other GET that wants HTML gets index.html (history-mode routes).
- * Files are read and gzipped once, then kept in memory: the build never changes while running.
+ * What it holds is the build, loaded at start: a path that is not a file of it is never
+ * remembered, so memory stays the same whatever URLs arrive.
  */
-export function serveWeb(root: string): Middleware {
-  const cache = new Map<string, Asset | null>();
-  const base = normalize(root + sep);
-
-  async function load(rel: string): Promise<Asset | null> {
-    if (cache.has(rel)) return cache.get(rel) ?? null;
-    const file = normalize(join(base, rel));
-    let asset: Asset | null = null;
-    if (file.startsWith(base)) {
-      const info = await stat(file).catch(() => null);
-      if (info?.isFile()) {
-        const body = await readFile(file);
-        const ext = extname(file);
-        asset = {
-          body,
-          gzip: COMPRESSIBLE.has(ext) && body.length > 512 ? gzipSync(body, { level: 9 }) : null,
-          type: TYPES[ext] ?? 'application/octet-stream',
-        };
-      }
-    }
-    cache.set(rel, asset);
-    return asset;
-  }
+export function serveWeb(root: string, limit?: Middleware): Middleware {
+  const assets = loadBuild(root);
 
   return async (ctx, next) => {
     if (
@@ -67,15 +70,16 @@ export function serveWeb(root: string): Middleware {
     } catch {
       return next();
     }
-    if (rel.includes('\0')) return next();
-    let asset = rel === '/' ? null : await load(rel);
+    let asset = rel === '/' ? undefined : assets.get(rel);
     if (!asset) {
       if (ctx.path === '/healthz' || ctx.path === '/readyz') return next();
       if (extname(rel) !== '' && !ctx.accepts('html')) return next();
       rel = '/index.html';
-      asset = await load(rel);
+      asset = assets.get(rel);
       if (!asset) return next();
     }
+    // Only what this handler serves counts against its limit (it throws RATE_LIMITED).
+    if (limit) await limit(ctx, async () => {});
     ctx.set(
       'Cache-Control',
       rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -81,7 +81,7 @@ describe('a corpus of malformed requests', () => {
 
 describe('tokens', () => {
   const sign = (payload: object, secret = h.env.JWT_SECRET ?? '', opts: jwt.SignOptions = {}) =>
-    jwt.sign(payload, secret, { expiresIn: 600, ...opts });
+    jwt.sign(payload, secret, { expiresIn: 600, jwtid: 'test-token-id', ...opts });
 
   it('refuses none, garbage, a foreign secret, alg none, expired and tampered tokens', async () => {
     const good = sign({ name: 'x', role: 'user' }, undefined, { subject: String(user.id) });
@@ -104,6 +104,11 @@ describe('tokens', () => {
         algorithm: 'HS512',
       }),
       badSub: sign({ name: 'x', role: 'user' }, undefined, { subject: 'abc' }),
+      // Without an id a token could not be logged out: it is refused.
+      noId: jwt.sign({ name: 'x', role: 'user' }, h.env.JWT_SECRET ?? '', {
+        subject: String(user.id),
+        expiresIn: 600,
+      }),
     };
     for (const [name, token] of Object.entries(cases)) {
       const headers = token ? { authorization: `Bearer ${token}` } : undefined;

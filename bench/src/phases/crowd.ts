@@ -1,6 +1,6 @@
 import type { ConsistencyReport } from '@seckill/contracts';
 import type { RowDataPacket } from 'mysql2/promise';
-import { checkSaleSettled } from '@seckill/server/src/seckill/consistency.ts';
+import { checkSaleSettled } from '@seckill/server';
 import type { BenchUser } from '../fixtures.ts';
 import { labCrowd, Outcomes, shopperCrowd } from '../journeys.ts';
 import { runLoad } from '../load.ts';

@@ -1,3 +1,4 @@
+import type { BenchUser } from '../fixtures.ts';
 import { fromList, cycling, runLoad, type Shot } from '../load.ts';
 import { Recorder, type EndpointStats } from '../stats.ts';
 import { issuePaths, waitForQueueEmpty, type Bench } from './context.ts';
@@ -12,31 +13,50 @@ const orderShot = (kind: string, goodsId: number, path: string, token: string): 
   token,
 });
 
+/** What the streams phase does around an order measurement (see measureOrders). */
+export interface OrderRunOptions {
+  /** Names the progress bars, the log line and the sales. */
+  label?: string;
+  /** Once the shoppers and sales exist, before any path is issued. */
+  prepared?: (run: { users: BenchUser[]; sales: number[] }) => Promise<void>;
+  /** Right before the first order request is sent. */
+  windowStart?: () => void;
+  /** Right after the last order answer, before the consumer is waited for. */
+  windowEnd?: () => void;
+}
+
 /**
  * Phase 3: order requests alone, each with a fresh one-time path issued beforehand, on sales with
  * stock for every one of them — each request runs the whole path: token, limit, Lua, confirmed
  * publish. Enough paths are issued for `duration` seconds at `expectedRps`; the phase ends when
- * the time is up or the paths are used.
+ * the time is up or the paths are used. The streams phase runs it twice, with `o`'s hooks.
  */
-export async function measureOrders(b: Bench, expectedRps: number): Promise<EndpointStats> {
+export async function measureOrders(
+  b: Bench,
+  expectedRps: number,
+  o: OrderRunOptions = {},
+): Promise<EndpointStats> {
+  const label = o.label ?? 'order';
   const wanted = Math.min(150_000, Math.max(2000, Math.round(expectedRps * b.opts.duration)));
   const perSale = Math.ceil(wanted / SALES_PER_SHOPPER);
-  b.log(`order phase: ${perSale} shoppers × ${SALES_PER_SHOPPER} sales, one path each`);
+  b.log(`${label}: ${perSale} shoppers × ${SALES_PER_SHOPPER} sales, one path each`);
   const users = await b.users.create(perSale);
   const sales: number[] = [];
   for (let i = 0; i < SALES_PER_SHOPPER; i += 1) {
-    sales.push(await b.api.createSale(b.adminToken, `bench orders ${i + 1}`, perSale));
+    sales.push(await b.api.createSale(b.adminToken, `bench ${label} ${i + 1}`, perSale));
   }
   b.sales.push(...sales);
+  await o.prepared?.({ users, sales });
   const pairs = sales.flatMap((goodsId) => users.map((user) => ({ user, goodsId })));
-  const paths = await issuePaths(b, 'order: issuing paths', pairs);
+  const paths = await issuePaths(b, `${label}: issuing paths`, pairs);
   const shots = pairs.flatMap((p, i) => {
     const path = paths[i];
     return path ? [orderShot('order', p.goodsId, path, p.user.token)] : [];
   });
   const recorder = new Recorder();
+  o.windowStart?.();
   const run = await runLoad({
-    title: `order requests (${b.opts.connections} conn)`,
+    title: `${label} requests (${b.opts.connections} conn)`,
     url: b.stack.target.url,
     connections: b.opts.connections,
     maxSeconds: b.opts.duration,
@@ -45,8 +65,9 @@ export async function measureOrders(b: Bench, expectedRps: number): Promise<Endp
     recorder,
     cpu: b.cpu,
   });
+  o.windowEnd?.();
   const stats = { ...recorder.stats('order'), cpuUs: run.cpuUs };
-  await waitForQueueEmpty(b, 'order: consumer catching up');
+  await waitForQueueEmpty(b, `${label}: consumer catching up`);
   return stats;
 }
 

@@ -1,4 +1,6 @@
-import amqp, { type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
+import type amqp from 'amqplib';
+import type { ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
+import { connectRecovering } from './connection.ts';
 import type { ExpiryMessage, OrderMessage } from '@seckill/contracts';
 import type { QueueNames } from './names.ts';
 import { assertTopology, queueDepth, type QueueDepth } from './topology.ts';
@@ -29,22 +31,14 @@ export class OrderPublisher {
   constructor(private readonly opts: PublisherOptions) {}
 
   async start(): Promise<void> {
-    this.model = await amqp.connect(this.opts.url, {
-      recovery: {
-        initialDelay: 200,
-        maxDelay: 3000,
-        maxRetries: Infinity,
-        waitForConnect: false,
-        setup: async (model: ChannelModel) => {
-          const ch = await model.createConfirmChannel();
-          await assertTopology(ch, this.opts.names);
-          ch.on('error', () => {});
-          ch.on('close', () => {
-            if (this.channel === ch) this.channel = null;
-          });
-          this.channel = ch;
-        },
-      },
+    this.model = await connectRecovering(this.opts.url, async (model: ChannelModel) => {
+      const ch = await model.createConfirmChannel();
+      await assertTopology(ch, this.opts.names);
+      ch.on('error', () => {});
+      ch.on('close', () => {
+        if (this.channel === ch) this.channel = null;
+      });
+      this.channel = ch;
     });
     this.model.on('connect', () => this.opts.onState?.('connected'));
     this.model.on('disconnect', (err: Error) => {

@@ -10,8 +10,21 @@ describe('TokenService', () => {
     const t = new TokenService('s'.repeat(40), 60);
     const token = t.sign(alice);
     const first = t.verify(token);
-    expect(first).toEqual({ id: 7, name: 'alice', role: 'user' });
+    expect(first).toMatchObject({ id: 7, name: 'alice', role: 'user' });
+    expect(first.jti).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(t.verify(token)).toBe(first);
+  });
+
+  it('refuses a revoked token at once, even from its cache, and keeps refusing it', () => {
+    const t = new TokenService('s'.repeat(40), 60);
+    const token = t.sign(alice);
+    const other = t.sign(alice);
+    const user = t.verify(token);
+    t.revoke(user.jti ?? '', user.expMs ?? 0);
+    expect(() => t.verify(token)).toThrow(/invalid/i);
+    expect(t.verify(other).id).toBe(7);
+    t.prune();
+    expect(() => t.verify(token)).toThrow(/invalid/i);
   });
 
   it('refuses a tampered or foreign token even after the real one was cached', () => {

@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role, type PublicUser } from '@seckill/contracts';
 import type { Middleware } from 'koa';
@@ -8,6 +8,9 @@ export interface AuthUser {
   id: number;
   name: string;
   role: Role;
+  /** The token's id and expiry (ms), for logging it out. */
+  jti?: string;
+  expMs?: number;
 }
 
 declare module 'koa' {
@@ -27,6 +30,8 @@ export class TokenService {
   private readonly key: KeyObject;
   /** Token → its user and expiry (ms); only tokens that passed `jwt.verify` get in. */
   private readonly verified = new Map<string, { user: AuthUser; expMs: number }>();
+  /** Logged-out token ids → their expiry (ms): refused until then, forgotten after. */
+  private readonly revoked = new Map<string, number>();
 
   constructor(
     secret: string,
@@ -40,14 +45,28 @@ export class TokenService {
       algorithm: 'HS256',
       subject: String(user.id),
       expiresIn: this.ttlSeconds,
+      jwtid: randomBytes(12).toString('base64url'),
     });
   }
 
   verify(token: string): AuthUser {
     const known = this.verified.get(token);
     // The same expiry rule as jwt.verify: valid while now < exp.
-    if (known && Date.now() < known.expMs) return known.user;
-    return this.verifySignature(token);
+    const user = known && Date.now() < known.expMs ? known.user : this.verifySignature(token);
+    if (user.jti && this.revoked.has(user.jti)) throw new AppError('TOKEN_INVALID');
+    return user;
+  }
+
+  /** Refuses a token id from now until its expiry (a logout, here or on another instance). */
+  revoke(jti: string, expMs: number) {
+    if (expMs <= Date.now()) return;
+    this.revoked.set(jti, expMs);
+  }
+
+  /** Forgets logged-out ids whose tokens have expired anyway, and expired verified tokens. */
+  prune(now = Date.now()) {
+    for (const [jti, exp] of this.revoked) if (exp <= now) this.revoked.delete(jti);
+    for (const [token, v] of this.verified) if (v.expMs <= now) this.verified.delete(token);
   }
 
   private verifySignature(token: string): AuthUser {
@@ -63,16 +82,17 @@ export class TokenService {
     if (!Number.isSafeInteger(id) || id <= 0 || !role.success || typeof claims.name !== 'string') {
       throw new AppError('TOKEN_INVALID');
     }
-    const user: AuthUser = Object.freeze({ id, name: claims.name, role: role.data });
+    const expMs = typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity;
+    // Every token carries an id, so that a logout can end it.
+    if (typeof claims.jti !== 'string') throw new AppError('TOKEN_INVALID');
+    const jti = claims.jti;
+    const user: AuthUser = Object.freeze({ id, name: claims.name, role: role.data, jti, expMs });
     if (this.verified.size >= VERIFIED_MAX) {
       // Oldest first: a Map iterates in insertion order.
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);
     }
-    this.verified.set(token, {
-      user,
-      expMs: typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity,
-    });
+    this.verified.set(token, { user, expMs });
     return user;
   }
 }

@@ -1,5 +1,6 @@
 import { AppError, ERRORS, type ApiErrorBody, type ErrorCode } from '@seckill/contracts';
 import type { Middleware } from 'koa';
+import { HashQueueFull } from '@seckill/db';
 import type { Logger } from 'pino';
 
 export { AppError };
@@ -23,6 +24,12 @@ function toBody(err: unknown): { status: number; body: ApiErrorBody; unexpected:
     if (err.fields) body.fields = err.fields;
     return { status: err.status, body, unexpected: false };
   }
+  if (err instanceof HashQueueFull)
+    return {
+      status: 429,
+      body: { code: 'RATE_LIMITED', message: 'Too many logins at once; please try again.' },
+      unexpected: false,
+    };
   const status = (err as { status?: unknown })?.status;
   const code = typeof status === 'number' ? STATUS_CODES[status] : undefined;
   if (code)

@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { AppError } from '@seckill/contracts';
+export { inTransaction } from '@seckill/db';
 
 /**
  * What the lab strategies share: one order attempt by a user for a sale, sold straight in MySQL.
@@ -53,21 +54,5 @@ export async function insertOrder(db: Db, order: LabOrder, sale: LabSaleRow): Pr
   } catch (err) {
     if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new AppError('REPEAT');
     throw err;
-  }
-}
-
-/** Runs `fn` in a transaction on one pooled connection; any throw rolls it back. */
-export async function inTransaction<T>(db: Pool, fn: (conn: PoolConnection) => Promise<T>) {
-  const conn = await db.getConnection();
-  try {
-    await conn.beginTransaction();
-    const result = await fn(conn);
-    await conn.commit();
-    return result;
-  } catch (err) {
-    await conn.rollback().catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
   }
 }

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { LoginBody, RegisterBody, type AuthResponse, type PublicUser } from '@seckill/contracts';
-import { hashPassword, verifyPassword } from '@seckill/db';
-import { currentUser, requireLiveUser } from '../http/auth.ts';
+import { hashPassword, needsRehash, verifyPassword } from '@seckill/db';
+import { currentUser, requireLiveUser, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
@@ -9,7 +9,8 @@ import type { Services } from '../services.ts';
 import { byIp } from './by.ts';
 
 // Verifying against this when the user does not exist keeps the timing of both failures alike.
-const NO_SUCH_USER_HASH = await hashPassword('no-such-user-password');
+let noSuchUserHash: Promise<string> | null = null;
+const dummyHash = () => (noSuchUserHash ??= hashPassword('no-such-user-password'));
 
 export function authRoutes(s: Services): Router {
   const r = new Router();
@@ -34,10 +35,19 @@ export function authRoutes(s: Services): Router {
   r.post('/api/auth/login', rateLimit(s.redisLimiter, 'login', limits.login, byIp), async (ctx) => {
     const body = parse(LoginBody, ctx.request.body);
     const found = await s.users.findByUsername(body.username);
-    const ok = await verifyPassword(body.password, found?.passwordHash ?? NO_SUCH_USER_HASH);
+    const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash()));
     if (!found || !ok) throw new AppError('BAD_CREDENTIALS');
+    // Hashes from before today's parameters are upgraded now, while the password is at hand.
+    if (needsRehash(found.passwordHash))
+      await s.users.setPasswordHash(found.id, await hashPassword(body.password));
     const user: PublicUser = { id: found.id, username: found.username, role: found.role };
     ctx.body = { token: s.tokens.sign(user), user } satisfies AuthResponse;
+  });
+
+  r.post('/api/auth/logout', requireUser(s.tokens), async (ctx) => {
+    const me = currentUser(ctx.state);
+    if (me.jti && me.expMs) await s.revocations.revoke(me.jti, me.expMs);
+    ctx.status = 204;
   });
 
   r.get(

@@ -14,6 +14,11 @@ export function healthRoutes(s: Services): Router {
     ctx.body = { status: 'ok' };
   });
   r.get('/readyz', async (ctx) => {
+    if (s.draining) {
+      ctx.status = 503;
+      ctx.body = { code: 'RETRY', message: 'This instance is shutting down.', draining: true };
+      return;
+    }
     const [mysql, redis, rabbitmq] = await Promise.all([
       within(1000, s.db.query('SELECT 1')).then(
         () => true,

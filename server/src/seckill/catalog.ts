@@ -27,10 +27,14 @@ export function toSale(row: GoodsRow, stockLeft: number | null | undefined, now:
 
 /**
  * The sales as shoppers see them: details from MySQL (cached for a moment, dropped on any change
- * announced by an instance), stock left always live from Redis.
+ * announced by an instance), stock left always live from Redis. The cache holds every sale, so
+ * an id that is not in it does not exist: no query for it. When it expires, one request reloads
+ * it and the others wait for that one.
  */
 export class SaleCatalog {
-  private cache: { rows: GoodsRow[]; until: number } | null = null;
+  private cache: { rows: GoodsRow[]; byId: Map<number, GoodsRow>; until: number } | null = null;
+  private loading: Promise<GoodsRow[]> | null = null;
+  private generation = 0;
 
   constructor(
     private readonly goods: GoodsStore,
@@ -40,13 +44,28 @@ export class SaleCatalog {
 
   invalidate() {
     this.cache = null;
+    this.generation += 1;
   }
 
   async rows(): Promise<GoodsRow[]> {
-    if (this.cache && this.cache.until > Date.now()) return this.cache.rows;
-    const rows = await this.goods.list();
-    this.cache = { rows, until: Date.now() + this.cacheMs };
-    return rows;
+    return (await this.load()).rows;
+  }
+
+  private async load() {
+    if (this.cache && this.cache.until > Date.now()) return this.cache;
+    const generation = this.generation;
+    this.loading ??= this.goods.list().finally(() => {
+      this.loading = null;
+    });
+    const rows = await this.loading;
+    const loaded = {
+      rows,
+      byId: new Map(rows.map((r) => [r.id, r])),
+      until: Date.now() + this.cacheMs,
+    };
+    // A change announced while loading makes this list stale: the next caller loads afresh.
+    if (generation === this.generation) this.cache = loaded;
+    return loaded;
   }
 
   async list(): Promise<Sale[]> {
@@ -57,15 +76,14 @@ export class SaleCatalog {
   }
 
   async get(id: number): Promise<Sale | null> {
-    const row = (await this.rows()).find((r) => r.id === id) ?? (await this.goods.get(id));
+    const row = (await this.load()).byId.get(id);
     if (!row) return null;
     const left = await this.stock.stockLeft([id]);
     return toSale(row, left.get(id), Date.now());
   }
 
-  /** Whether a sale exists, from the cached list when it is there. */
+  /** Whether a sale exists, from the list of every sale. */
   async exists(id: number): Promise<boolean> {
-    if ((await this.rows()).some((r) => r.id === id)) return true;
-    return (await this.goods.get(id)) !== null;
+    return (await this.load()).byId.has(id);
   }
 }

@@ -64,6 +64,10 @@ export class UserStore {
     }
   }
 
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.execute('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id]);
+  }
+
   /** Accounts whose name contains `q`, for the admin's wallet credit. */
   async search(q: string, limit: number): Promise<AdminUser[]> {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERRORS } from '@seckill/contracts';
-import { bearerToken, type TokenService } from '../http/auth.ts';
-import type { SoldOutFlags } from './sold-out.ts';
+import { bearerToken, type TokenService } from './auth.ts';
+import type { SoldOutFlags } from '../seckill/sold-out.ts';
 
 const ORDER_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/[A-Za-z0-9_-]{32}\/order$/;
 const BODY = JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message });

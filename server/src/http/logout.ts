@@ -1,0 +1,61 @@
+import type { Redis } from 'ioredis';
+import type { TokenService } from './auth.ts';
+
+/**
+ * Logout that holds on every instance: the token's id goes into Redis until the token would have
+ * expired, and over pub/sub into each instance's TokenService, which refuses it from memory. A
+ * denylist rather than short-lived tokens with refresh: verifying stays one map lookup on the
+ * order path (no Redis round trip), and the list only holds tokens logged out before their expiry.
+ */
+export class TokenRevocations {
+  private readonly channel: string;
+  private readonly keyPrefix: string;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly sub: Redis,
+    private readonly tokens: TokenService,
+    prefix: string,
+  ) {
+    this.channel = `${prefix}sk:revoked`;
+    this.keyPrefix = `${prefix}sk:revoked:`;
+  }
+
+  /** Loads what other instances revoked before this one started, then listens. */
+  async start(): Promise<void> {
+    this.sub.on('message', (channel: string, raw: string) => {
+      if (channel !== this.channel) return;
+      const [jti, exp] = raw.split(' ');
+      if (jti && exp) this.tokens.revoke(jti, Number(exp));
+    });
+    await this.sub.subscribe(this.channel);
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.keyPrefix}*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      const values = keys.length ? await this.redis.mget(...keys) : [];
+      keys.forEach((k, i) => this.tokens.revoke(k.slice(this.keyPrefix.length), Number(values[i])));
+    } while (cursor !== '0');
+    this.timer = setInterval(() => this.tokens.prune(), 60_000);
+    this.timer.unref();
+  }
+
+  async revoke(jti: string, expMs: number): Promise<void> {
+    const ttl = Math.ceil(expMs - Date.now());
+    if (ttl <= 0) return;
+    this.tokens.revoke(jti, expMs);
+    await this.redis.set(`${this.keyPrefix}${jti}`, String(expMs), 'PX', ttl);
+    await this.redis.publish(this.channel, `${jti} ${expMs}`);
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,221 @@
+import { randomBytes, scryptSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpServer } from '../src/app.ts';
+import { createServices } from '../src/services.ts';
+import { startHarness, type Harness } from './harness.ts';
+
+const dist = mkdtempSync(join(tmpdir(), 'seckill-web-'));
+mkdirSync(join(dist, 'assets'));
+writeFileSync(
+  join(dist, 'index.html'),
+  '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body></body></html>',
+);
+writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1);'.repeat(100));
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ env: { WEB_DIST: dist, LIMIT_STATIC_PER_IP: '300' } });
+});
+afterAll(async () => {
+  await h?.close();
+  rmSync(dist, { recursive: true, force: true });
+});
+
+/** A raw GET, to see the bytes and headers as a browser gets them. */
+function get(path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: h.port, path, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        })
+        .on('error', reject);
+    },
+  );
+}
+
+describe('the browser side', () => {
+  it('sends a strict CSP, refuses framing and sets a referrer policy', async () => {
+    const home = await get('/');
+    expect(home.status).toBe(200);
+    const csp = String(home.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(home.headers['x-frame-options']).toBe('DENY');
+    expect(home.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(home.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves only the files of the build, whatever URLs arrive, and limits a flood of them', async () => {
+    // A file that appears after start is not served: nothing is looked up (or kept) per URL.
+    writeFileSync(join(dist, 'assets', 'late.js'), 'late');
+    const late = await get('/assets/late.js', { accept: 'text/html' });
+    expect(late.body.toString()).toContain('<!doctype html>');
+    const missing = await get(`/assets/${randomBytes(8).toString('hex')}.js`, { accept: '*/*' });
+    expect([404, 200]).toContain(missing.status);
+    let limited = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const batch = await Promise.all(
+        Array.from({ length: 10 }, (_, j) => get(`/x${i}-${j}-${randomBytes(4).toString('hex')}`)),
+      );
+      limited += batch.filter((r) => r.status === 429).length;
+    }
+    expect(limited).toBeGreaterThan(0);
+  });
+});
+
+describe('logging out', () => {
+  it('ends the token at once on every instance, also one started later', async () => {
+    const [u] = await h.createUsers(1);
+    if (!u) throw new Error('no user');
+    const other = await createServices(h.config, pino({ level: 'silent' }));
+    const server = createHttpServer(other).listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const meOn = (p: number) =>
+      new Promise<number>((resolve) =>
+        http
+          .get(
+            {
+              host: '127.0.0.1',
+              port: p,
+              path: '/api/me',
+              headers: { authorization: `Bearer ${u.token}` },
+            },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          )
+          .end(),
+      );
+    try {
+      expect(await meOn(port)).toBe(200);
+      expect((await h.request('GET', '/api/me', { token: u.token })).status).toBe(200);
+      const out = await h.request('POST', '/api/auth/logout', { token: u.token });
+      expect(out.status).toBe(204);
+      expect((await h.request('GET', '/api/me', { token: u.token })).status).toBe(401);
+      await h.waitFor(
+        () => meOn(port),
+        (s) => s === 401,
+        3000,
+      );
+      expect(await meOn(port)).toBe(401);
+      const later = await createServices(h.config, pino({ level: 'silent' }));
+      expect(() => later.tokens.verify(u.token)).toThrow();
+      await later.close();
+    } finally {
+      other.push.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      await other.close();
+    }
+    expect((await h.request('POST', '/api/auth/logout')).status).toBe(401);
+  });
+});
+
+describe('passwords', () => {
+  it('upgrades a hash below the current parameters at the next login', async () => {
+    const name = `old${h.id}`;
+    const salt = randomBytes(16);
+    const key = scryptSync('password123', salt, 32, {
+      N: 1 << 15,
+      r: 8,
+      p: 1,
+      maxmem: 64 * 1024 * 1024,
+    });
+    const old = `scrypt$32768$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+    await h.query("INSERT INTO users (username, password_hash, role) VALUES (?, ?, 'user')", [
+      name,
+      old,
+    ]);
+    const ok = await h.request('POST', '/api/auth/login', {
+      body: { username: name, password: 'password123' },
+    });
+    expect(ok.status).toBe(200);
+    const [row] = await h.query('SELECT password_hash FROM users WHERE username = ?', [name]);
+    expect(String(row.password_hash)).toMatch(/^scrypt\$131072\$8\$1\$/);
+    const again = await h.request('POST', '/api/auth/login', {
+      body: { username: name, password: 'password123' },
+    });
+    expect(again.status).toBe(200);
+  });
+});
+
+describe('the catalogue', () => {
+  it('compresses the list, validates it with an ETag and answers 304 when unchanged', async () => {
+    for (let i = 0; i < 8; i += 1)
+      await h.createSale({ description: 'A long description. '.repeat(10) });
+    const first = await get('/api/goods', { 'accept-encoding': 'gzip' });
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    const body = JSON.parse(gunzipSync(first.body).toString());
+    expect(body.items.length).toBeGreaterThanOrEqual(8);
+    const tag = String(first.headers.etag);
+    expect(tag).toMatch(/^W\/"/);
+    const again = await get('/api/goods', { 'if-none-match': tag });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    expect(Date.parse(String(again.headers['x-server-time']))).toBeGreaterThan(0);
+  });
+
+  it('answers unknown sale ids without MySQL, and refreshes the catalogue once for many', async () => {
+    const sale = await h.createSale();
+    const calls = { list: 0, get: 0 };
+    const goods = h.s.goods;
+    const { list, get: getOne } = goods;
+    goods.list = (...a) => {
+      calls.list += 1;
+      return list.apply(goods, a);
+    };
+    goods.get = (...a) => {
+      calls.get += 1;
+      return getOne.apply(goods, a);
+    };
+    try {
+      h.s.catalog.invalidate();
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          h.request('GET', `/api/goods/${1_000_000 + i * 7919}`),
+        ),
+      );
+      expect(answers.every((a) => a.status === 404)).toBe(true);
+      expect(calls.get).toBe(0);
+      expect(calls.list).toBe(1);
+      expect((await h.request('GET', `/api/goods/${sale.id}`)).status).toBe(200);
+    } finally {
+      goods.list = list;
+      goods.get = getOne;
+    }
+  });
+});
+
+describe('readiness', () => {
+  it('turns 503 as soon as the instance starts draining', async () => {
+    expect((await h.request('GET', '/readyz')).status).toBe(200);
+    h.s.draining = true;
+    try {
+      const r = await h.request('GET', '/readyz');
+      expect(r.status).toBe(503);
+      expect(r.body.draining).toBe(true);
+    } finally {
+      h.s.draining = false;
+    }
+  });
+});
