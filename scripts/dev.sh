@@ -8,7 +8,7 @@ ensure_services
 pnpm --silent migrate
 pnpm --silent seed
 trap 'kill 0' EXIT INT TERM
-(cd consumer && exec node --import tsx --watch src/main.ts) &
-(cd server && exec node --import tsx --watch src/main.ts) &
+(cd consumer && exec node --env-file-if-exists=../.env --import tsx --watch src/main.ts) &
+(cd server && exec node --env-file-if-exists=../.env --import tsx --watch src/main.ts) &
 if [ -d web ]; then pnpm --filter @seckill/web run dev & fi
 wait

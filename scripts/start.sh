@@ -25,7 +25,7 @@ fi
 
 mkdir -p .run
 say "starting the order consumer (log: .run/consumer.log)"
-(cd consumer && exec node --import tsx src/main.ts) >>.run/consumer.log 2>&1 &
+(cd consumer && exec node --env-file-if-exists=../.env --import tsx src/main.ts) >>.run/consumer.log 2>&1 &
 CONSUMER=$!
 API=
 # Stopping this script (Ctrl-C, SIGTERM) stops both: each finishes its work in flight first.
@@ -36,6 +36,6 @@ stop() {
 trap stop EXIT
 trap 'exit 0' INT TERM
 say "open http://localhost:$PORT — shoppers alice / bob (password123), admin / ${ADMIN_PASSWORD:-admin12345}"
-(cd server && PORT=$PORT exec node --import tsx src/main.ts) &
+(cd server && PORT=$PORT exec node --env-file-if-exists=../.env --import tsx src/main.ts) &
 API=$!
 wait $API

@@ -1,31 +1,37 @@
 import { mysqlConfigFromEnv } from '@seckill/db';
+import { count, readEnv, SharedEnv } from '@seckill/env';
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
+/** What the consumer reads besides the shared settings. See .env.example. */
+export const ConsumerEnv = SharedEnv.extend({
+  /** Messages taken from the broker before any is acked. */
+  CONSUMER_PREFETCH: count(400, 1),
+  /** Orders written per transaction (1 = one transaction per order). */
+  CONSUMER_BATCH_SIZE: count(200, 1),
+  /** How long a partial batch waits for more messages. */
+  CONSUMER_BATCH_WAIT_MS: count(5, 1),
+  /** Attempts for an error that is neither known transient nor known permanent. */
+  CONSUMER_MAX_ATTEMPTS: count(5, 1),
+  /** How often the sweeper looks for overdue orders whose deadline message was lost. */
+  EXPIRY_SWEEP_INTERVAL_MS: count(2000, 1),
+  /** How long past its deadline an order is left to its message before the sweeper takes it. */
+  EXPIRY_SWEEP_GRACE_MS: count(1000),
+});
 
-export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env) {
+export function loadConsumerConfig(env: Record<string, string | undefined> = process.env) {
+  const e = readEnv(ConsumerEnv, env);
   return {
     mysql: mysqlConfigFromEnv(env),
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    prefix: env.SECKILL_PREFIX ?? '',
-    prefetch: int(env, 'CONSUMER_PREFETCH', 400),
-    batchSize: int(env, 'CONSUMER_BATCH_SIZE', 200),
-    batchWaitMs: int(env, 'CONSUMER_BATCH_WAIT_MS', 5),
-    maxUnknownAttempts: int(env, 'CONSUMER_MAX_ATTEMPTS', 5),
-    /** How long a written order waits for payment before it expires and its unit goes back. */
-    paymentTimeoutMs: int(env, 'PAYMENT_TIMEOUT_MS', 900_000),
-    /** How often the sweeper looks for overdue orders whose deadline message was lost. */
-    sweepIntervalMs: int(env, 'EXPIRY_SWEEP_INTERVAL_MS', 2000),
-    /** How long past its deadline an order is left to its message before the sweeper takes it. */
-    sweepGraceMs: int(env, 'EXPIRY_SWEEP_GRACE_MS', 1000),
-    confirmTimeoutMs: int(env, 'PUBLISH_CONFIRM_TIMEOUT_MS', 3000),
+    redisUrl: e.REDIS_URL,
+    amqpUrl: e.AMQP_URL,
+    prefix: e.SECKILL_PREFIX,
+    prefetch: e.CONSUMER_PREFETCH,
+    batchSize: e.CONSUMER_BATCH_SIZE,
+    batchWaitMs: e.CONSUMER_BATCH_WAIT_MS,
+    maxUnknownAttempts: e.CONSUMER_MAX_ATTEMPTS,
+    paymentTimeoutMs: e.PAYMENT_TIMEOUT_MS,
+    sweepIntervalMs: e.EXPIRY_SWEEP_INTERVAL_MS,
+    sweepGraceMs: e.EXPIRY_SWEEP_GRACE_MS,
+    confirmTimeoutMs: e.PUBLISH_CONFIRM_TIMEOUT_MS || 3000,
   };
 }
 export type ConsumerConfig = ReturnType<typeof loadConsumerConfig>;

@@ -1,3 +1,5 @@
+import { readEnv, SharedEnv } from '@seckill/env';
+
 /** MySQL settings shared by every process; each has a working local default. */
 export interface MysqlConfig {
   host: string;
@@ -7,12 +9,23 @@ export interface MysqlConfig {
   database: string;
 }
 
-export function mysqlConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MysqlConfig {
+const MysqlEnv = SharedEnv.pick({
+  MYSQL_HOST: true,
+  MYSQL_PORT: true,
+  MYSQL_USER: true,
+  MYSQL_PASSWORD: true,
+  MYSQL_DATABASE: true,
+});
+
+export function mysqlConfigFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): MysqlConfig {
+  const e = readEnv(MysqlEnv, env);
   return {
-    host: env.MYSQL_HOST ?? '127.0.0.1',
-    port: Number(env.MYSQL_PORT ?? 3306),
-    user: env.MYSQL_USER ?? 'root',
-    password: env.MYSQL_PASSWORD ?? '',
-    database: env.MYSQL_DATABASE ?? 'seckill',
+    host: e.MYSQL_HOST,
+    port: e.MYSQL_PORT,
+    user: e.MYSQL_USER,
+    password: e.MYSQL_PASSWORD,
+    database: e.MYSQL_DATABASE,
   };
 }

@@ -1,15 +1,8 @@
-import { mysqlConfigFromEnv, type MysqlConfig } from '@seckill/db';
+import { mysqlConfigFromEnv } from '@seckill/db';
+import { count, flag, readEnv, SharedEnv, text } from '@seckill/env';
+import { z } from 'zod';
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return n;
-}
 
 export interface Limit {
   /** Requests allowed per window; 0 turns the limit off. */
@@ -17,71 +10,105 @@ export interface Limit {
   windowMs: number;
 }
 
+/** What the API reads besides the shared settings. See .env.example. */
+export const ApiEnv = SharedEnv.extend({
+  HOST: text('0.0.0.0'),
+  TRUST_PROXY: flag(),
+  WEB_DIST: z.string().default(''),
+  JWT_SECRET: text(DEV_JWT_SECRET),
+  SECKILL_LOADTEST_KEY: z.string().default(''),
+  SECKILL_LAB: flag(),
+  PORT: count(8080),
+  JWT_TTL_SECONDS: count(7 * 24 * 3600),
+  CAPTCHA_TTL_MS: count(120_000),
+  CAPTCHA_MAX_TRIES: count(3),
+  PATH_TTL_MS: count(60_000),
+  SOLD_OUT_FLAG_MS: count(1000),
+  RECONCILE_INTERVAL_MS: count(10_000),
+  RECONCILE_GRACE_MS: count(30_000),
+  WALLET_SIGNUP_CENTS: count(500_000),
+  EVENTS_TICKET_TTL_MS: count(30_000),
+  EVENTS_MAX_STREAMS: count(10_000),
+  EVENTS_MAX_PER_USER: count(5),
+  EVENTS_STOCK_INTERVAL_MS: count(1000),
+  LIMIT_GLOBAL_INFLIGHT: count(4096),
+  LIMIT_GLOBAL_RPS: count(50_000),
+  LIMIT_LOGIN_PER_IP: count(60),
+  LIMIT_STATIC_PER_IP: count(600),
+  LIMIT_REGISTER_PER_IP: count(30),
+  LIMIT_CAPTCHA_PER_IP: count(120),
+  LIMIT_PATH_PER_USER: count(10),
+  LIMIT_ORDER_PER_USER: count(10),
+  LIMIT_ORDER_ACTION_PER_USER: count(30),
+  LIMIT_EVENTS_PER_USER: count(20),
+});
+
 /** Every environment variable the API reads, parsed and typed once. See .env.example. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const production = env.NODE_ENV === 'production';
-  const jwtSecret = env.JWT_SECRET ?? DEV_JWT_SECRET;
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const e = readEnv(ApiEnv, env);
+  const production = e.NODE_ENV === 'production';
+  const jwtSecret = e.JWT_SECRET;
   if (production && (jwtSecret === DEV_JWT_SECRET || jwtSecret.length < 32)) {
     throw new Error('JWT_SECRET must be set to a random value of 32+ characters in production');
   }
-  const loadtestKey = env.SECKILL_LOADTEST_KEY || '';
+  const loadtestKey = e.SECKILL_LOADTEST_KEY;
   if (production && loadtestKey) throw new Error('SECKILL_LOADTEST_KEY is refused in production');
-  const lab = env.SECKILL_LAB === '1';
+  const lab = e.SECKILL_LAB;
   if (production && lab) throw new Error('SECKILL_LAB is refused in production');
 
-  const mysql: MysqlConfig = mysqlConfigFromEnv(env);
+  const mysql = mysqlConfigFromEnv(env);
   return {
     production,
-    port: int(env, 'PORT', 8080),
-    host: env.HOST ?? '0.0.0.0',
+    port: e.PORT,
+    host: e.HOST,
     /** Trust X-Forwarded-For from a load balancer in front (per-IP limits use the client's address). */
-    trustProxy: env.TRUST_PROXY === '1',
-    webDist: env.WEB_DIST ?? '',
+    trustProxy: e.TRUST_PROXY,
+    webDist: e.WEB_DIST,
     mysql,
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    redisUrl: e.REDIS_URL,
+    amqpUrl: e.AMQP_URL,
     /** Prefix of every Redis key and queue name: keeps deployments and test runs apart. */
-    prefix: env.SECKILL_PREFIX ?? '',
+    prefix: e.SECKILL_PREFIX,
     jwtSecret,
-    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 7 * 24 * 3600),
+    jwtTtlSeconds: e.JWT_TTL_SECONDS,
     loadtestKey,
     /** Lab mode: /api/lab/* sells straight in MySQL by the designs the bench compares. */
     lab,
-    captchaTtlMs: int(env, 'CAPTCHA_TTL_MS', 120_000),
-    captchaMaxTries: int(env, 'CAPTCHA_MAX_TRIES', 3),
-    pathTtlMs: int(env, 'PATH_TTL_MS', 60_000),
-    confirmTimeoutMs: int(env, 'PUBLISH_CONFIRM_TIMEOUT_MS', 3000),
+    captchaTtlMs: e.CAPTCHA_TTL_MS,
+    captchaMaxTries: e.CAPTCHA_MAX_TRIES,
+    pathTtlMs: e.PATH_TTL_MS,
+    confirmTimeoutMs: e.PUBLISH_CONFIRM_TIMEOUT_MS,
     /** How long a local sold-out flag answers without asking Redis again. */
-    soldOutFlagMs: int(env, 'SOLD_OUT_FLAG_MS', 1000),
+    soldOutFlagMs: e.SOLD_OUT_FLAG_MS,
     /** How often each instance repairs half-done reservations and drifted counters (0 = never). */
-    reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000),
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     /** A reservation this old with no order, while the queue is empty, is handed to the queue again. */
-    reconcileGraceMs: int(env, 'RECONCILE_GRACE_MS', 30_000),
+    reconcileGraceMs: e.RECONCILE_GRACE_MS,
     /** What a new account finds in its wallet, in cents (¥5,000). */
-    walletSignupCents: int(env, 'WALLET_SIGNUP_CENTS', 500_000),
+    walletSignupCents: e.WALLET_SIGNUP_CENTS,
     /** A single-use ticket that opens the event stream lives this long. */
-    eventsTicketTtlMs: int(env, 'EVENTS_TICKET_TTL_MS', 30_000),
+    eventsTicketTtlMs: e.EVENTS_TICKET_TTL_MS,
     /** Open event streams per instance, and per shopper, before new ones are refused with 429. */
-    eventsMaxStreams: int(env, 'EVENTS_MAX_STREAMS', 10_000),
-    eventsMaxPerUser: int(env, 'EVENTS_MAX_PER_USER', 5),
+    eventsMaxStreams: e.EVENTS_MAX_STREAMS,
+    eventsMaxPerUser: e.EVENTS_MAX_PER_USER,
     /** How often watched sales' stock is checked and pushed when it moved. */
-    eventsStockIntervalMs: int(env, 'EVENTS_STOCK_INTERVAL_MS', 1000),
+    eventsStockIntervalMs: e.EVENTS_STOCK_INTERVAL_MS,
     limits: {
       /** Requests in flight per instance before new ones are shed with 429 (0 = off). */
-      globalInflight: int(env, 'LIMIT_GLOBAL_INFLIGHT', 4096),
+      globalInflight: e.LIMIT_GLOBAL_INFLIGHT,
       /** Requests per second per instance before new ones are shed with 429 (0 = off). */
-      globalRps: int(env, 'LIMIT_GLOBAL_RPS', 50_000),
-      login: { max: int(env, 'LIMIT_LOGIN_PER_IP', 60), windowMs: 60_000 } as Limit,
+      globalRps: e.LIMIT_GLOBAL_RPS,
+      login: { max: e.LIMIT_LOGIN_PER_IP, windowMs: 60_000 } as Limit,
       /** Files of the web app per IP (a page load is ~20; the load-test key is exempt). */
-      static: { max: int(env, 'LIMIT_STATIC_PER_IP', 600), windowMs: 10_000 } as Limit,
-      register: { max: int(env, 'LIMIT_REGISTER_PER_IP', 30), windowMs: 600_000 } as Limit,
-      captcha: { max: int(env, 'LIMIT_CAPTCHA_PER_IP', 120), windowMs: 60_000 } as Limit,
-      path: { max: int(env, 'LIMIT_PATH_PER_USER', 10), windowMs: 10_000 } as Limit,
-      order: { max: int(env, 'LIMIT_ORDER_PER_USER', 10), windowMs: 10_000 } as Limit,
+      static: { max: e.LIMIT_STATIC_PER_IP, windowMs: 10_000 } as Limit,
+      register: { max: e.LIMIT_REGISTER_PER_IP, windowMs: 600_000 } as Limit,
+      captcha: { max: e.LIMIT_CAPTCHA_PER_IP, windowMs: 60_000 } as Limit,
+      path: { max: e.LIMIT_PATH_PER_USER, windowMs: 10_000 } as Limit,
+      order: { max: e.LIMIT_ORDER_PER_USER, windowMs: 10_000 } as Limit,
       /** Pay and cancel requests per shopper. */
-      orderAction: { max: int(env, 'LIMIT_ORDER_ACTION_PER_USER', 30), windowMs: 10_000 } as Limit,
+      orderAction: { max: e.LIMIT_ORDER_ACTION_PER_USER, windowMs: 10_000 } as Limit,
       /** Event-stream tickets per shopper. */
-      events: { max: int(env, 'LIMIT_EVENTS_PER_USER', 20), windowMs: 60_000 } as Limit,
+      events: { max: e.LIMIT_EVENTS_PER_USER, windowMs: 60_000 } as Limit,
     },
   };
 }

@@ -145,10 +145,11 @@ export async function startStack(env: Record<string, string> = {}) {
   }
 
   let userBatch = 0;
-  async function createUsers(count: number) {
+  /** Shoppers with tokens; `balance` (cents) is in their wallets, as a seed entry of the ledger. */
+  async function createUsers(count: number, balance = 0) {
     const batch = userBatch++;
     const names = Array.from({ length: count }, (_, i) => `f${batch}_${i}`);
-    const rows = await insertUsers(db, names, await hashPassword('password123'));
+    const rows = await insertUsers(db, names, await hashPassword('password123'), 'user', balance);
     return rows.map((u) => ({ id: u.id, token: tokens.sign({ ...u, role: 'user' }) }));
   }
 
@@ -333,5 +334,191 @@ export async function expectSoldExactly(
     duplicates: 0,
   });
   expect(await queuedWithoutOrder(stack, goodsId, queued)).toEqual([]);
+  return report;
+}
+
+/** Counts of one sale's orders by status. */
+export async function orderStatuses(
+  stack: Stack,
+  goodsId: number,
+): Promise<Record<string, number>> {
+  const [rows] = await stack.db.query<any[]>(
+    'SELECT status, COUNT(*) AS n FROM orders WHERE goods_id = ? GROUP BY status',
+    [goodsId],
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+}
+
+/**
+ * Each payer pays their order of this sale as soon as it is in MySQL (well before its deadline),
+ * once. Returns the answers and the payers answered "paid".
+ */
+export async function payWhenWritten(
+  stack: Stack,
+  port: number,
+  goodsId: number,
+  payers: Array<{ id: number; token: string }>,
+  timeoutMs = 60_000,
+) {
+  const tokens = new Map(payers.map((u) => [u.id, u.token]));
+  const waiting = new Set(tokens.keys());
+  const answers = new Map<string, number>();
+  const paid = new Set<number>();
+  const until = Date.now() + timeoutMs;
+  while (waiting.size > 0 && Date.now() < until) {
+    const [rows] = await stack.db.query<any[]>(
+      'SELECT id, user_id FROM orders WHERE goods_id = ? AND user_id IN (?)',
+      [goodsId, [...waiting]],
+    );
+    await Promise.all(
+      rows.map(async (r) => {
+        const userId = Number(r.user_id);
+        waiting.delete(userId);
+        const a = await stack.request(port, 'POST', `/api/orders/${r.id}/pay`, tokens.get(userId));
+        const key = `pay ${a.status} ${a.body?.code ?? a.body?.item?.status}`;
+        answers.set(key, (answers.get(key) ?? 0) + 1);
+        if (a.status === 200 && a.body?.item?.status === 'paid') paid.add(userId);
+      }),
+    );
+    if (waiting.size > 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  return { answers, paid, unpaid: waiting };
+}
+
+/** Orders the sweeper expired, from the consumers' logs (the rest were expired by their message). */
+export function sweptFromLogs(...procs: Proc[]): number {
+  let n = 0;
+  for (const p of procs) {
+    for (const line of p.output().split('\n')) {
+      if (!line.includes('sweeper expired overdue orders')) continue;
+      try {
+        n += Number((JSON.parse(line) as { expired?: number }).expired ?? 0);
+      } catch {
+        // not a log line of ours
+      }
+    }
+  }
+  return n;
+}
+
+export interface ExpiryExpectation {
+  /** Every shopper of the sale, with the balance each started with (cents). */
+  users: Array<{ id: number }>;
+  balance: number;
+  /** The shoppers who paid (answered "paid"): their orders must end paid, every other expired. */
+  paid: Set<number>;
+  /**
+   * How long past its deadline an order may stay pending (sweep grace + interval + slack). An
+   * order whose deadline came while no consumer was up is measured from `recoveredAt` instead.
+   */
+  lateMs: number;
+  /** When the consumer was back (MySQL's clock), if one was down. */
+  recoveredAt?: Date;
+  timeoutMs?: number;
+}
+
+/**
+ * Once the payment deadlines have passed: nothing stays pending; each order ends paid (before its
+ * deadline) or expired (at it or after, and no later than `lateMs` past it); the expired units
+ * are back in MySQL and Redis with their buyers' marks lifted; one debit per paid order and none
+ * for an expired one; every balance is its start less what its owner paid; the books are exact.
+ */
+export async function expectExpiredExactly(
+  stack: Stack,
+  goodsId: number,
+  x: ExpiryExpectation,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<ConsistencyReport> {
+  const timeoutMs = x.timeoutMs ?? 60_000;
+  const until = Date.now() + timeoutMs;
+  while ((await orderStatuses(stack, goodsId)).pending_payment && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 100));
+  const report = await stack.verdict(goodsId, timeoutMs);
+  const [rows] = await stack.db.query<any[]>(
+    `SELECT id, user_id, status, price, paid_at < expires_at AS in_time,
+       TIMESTAMPDIFF(MICROSECOND, expires_at, cancelled_at) / 1000 AS late_ms,
+       TIMESTAMPDIFF(MICROSECOND, GREATEST(expires_at, ?), cancelled_at) / 1000 AS late_up_ms
+     FROM orders WHERE goods_id = ?`,
+    [x.recoveredAt ?? new Date(0), goodsId],
+  );
+  const paid = rows.filter((r) => r.status === 'paid');
+  const expired = rows.filter((r) => r.status === 'expired');
+  const lateMs = expired.map((r) => Number(r.late_ms));
+  const lateUpMs = expired.map((r) => Number(r.late_up_ms));
+  const [ledger] = await stack.db.query<any[]>(
+    `SELECT w.order_id, w.kind, COUNT(*) AS n, SUM(w.amount) AS amount
+     FROM wallet_entries w JOIN orders o ON o.id = w.order_id
+     WHERE o.goods_id = ? GROUP BY w.order_id, w.kind`,
+    [goodsId],
+  );
+  const debits = -ledger.reduce((sum, l) => sum + Number(l.amount), 0);
+  const paidPrices = paid.reduce((sum, r) => sum + Number(r.price), 0);
+  const marks = await stack.stock.buyerMarks(goodsId);
+  const line = {
+    orders: rows.length,
+    paid: paid.length,
+    expired: expired.length,
+    pending: report.pending,
+    returned: report.returned,
+    leftMySQL: report.stockLeftDb,
+    leftRedis: report.stockLeftRedis,
+    buyersRedis: report.buyersRedis,
+    debits,
+    paidPrices,
+    mismatched: report.money.mismatched,
+    paidAndReturned: report.money.paidAndReturned,
+    maxLateMs: Math.round(Math.max(0, ...lateMs)),
+    maxLateSinceUpMs: Math.round(Math.max(0, ...lateUpMs)),
+    oversold: report.oversold,
+    undersold: report.undersold,
+    exact: report.exact,
+    ...extra,
+  };
+  console.log(`[fault] ${name}: ${JSON.stringify(line)}`);
+
+  expect(rows.filter((r) => r.status !== 'paid' && r.status !== 'expired')).toEqual([]);
+  expect(new Set(paid.map((r) => Number(r.user_id)))).toEqual(x.paid);
+  expect(paid.filter((r) => Number(r.in_time) !== 1)).toEqual([]);
+  expect(lateMs.filter((ms) => ms < 0)).toEqual([]);
+  expect(lateUpMs.filter((ms) => ms > x.lateMs)).toEqual([]);
+  expect(expired.filter((r) => marks.has(Number(r.user_id)))).toEqual([]);
+  expect(new Map(paid.map((r) => [Number(r.user_id), String(r.id)]))).toEqual(marks);
+  expect(ledger.filter((l) => l.kind !== 'debit' || Number(l.n) !== 1)).toEqual([]);
+  expect(new Map(ledger.map((l) => [String(l.order_id), -Number(l.amount)]))).toEqual(
+    new Map(paid.map((r) => [String(r.id), Number(r.price)])),
+  );
+  const paidBy = new Map(paid.map((r) => [Number(r.user_id), Number(r.price)]));
+  const [balances] = await stack.db.query<any[]>(
+    `SELECT u.id, u.balance,
+       (SELECT COALESCE(SUM(amount), 0) FROM wallet_entries w WHERE w.user_id = u.id) AS ledger
+     FROM users u WHERE u.id IN (?)`,
+    [x.users.map((u) => u.id)],
+  );
+  expect(balances).toHaveLength(x.users.length);
+  expect(
+    balances.filter((b) => {
+      const want = x.balance - (paidBy.get(Number(b.id)) ?? 0);
+      return Number(b.balance) !== want || Number(b.ledger) !== want;
+    }),
+  ).toEqual([]);
+  expect(report).toMatchObject({
+    stockTotal: rows.length,
+    stockLeftDb: expired.length,
+    stockLeftRedis: expired.length,
+    ordersDb: paid.length,
+    pending: 0,
+    paid: paid.length,
+    returned: expired.length,
+    buyersRedis: paid.length,
+    markedWithoutOrder: 0,
+    ordersWithoutMark: 0,
+    duplicates: 0,
+    oversold: 0,
+    undersold: 0,
+    queue: { ready: 0, deadLetters: 0 },
+    money: { debits, refunds: 0, paidPrices, mismatched: 0, paidAndReturned: 0 },
+    exact: true,
+  });
   return report;
 }
