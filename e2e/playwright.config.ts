@@ -47,6 +47,9 @@ export default defineConfig({
       SECKILL_PREFIX: E2E.prefix,
       ADMIN_PASSWORD: E2E.adminPassword,
       LOG_LEVEL: 'warn',
+      // Long enough for the buy-and-pay journeys, short enough to watch an order expire.
+      PAYMENT_TIMEOUT_MS: String(E2E.paymentTimeoutMs),
+      EXPIRY_SWEEP_INTERVAL_MS: '1000',
     },
   },
 });

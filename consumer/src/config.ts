@@ -11,8 +11,8 @@ export const ConsumerEnv = SharedEnv.extend({
   CONSUMER_BATCH_WAIT_MS: count(5, 1),
   /** Attempts for an error that is neither known transient nor known permanent. */
   CONSUMER_MAX_ATTEMPTS: count(5, 1),
-  /** How often the sweeper looks for overdue orders whose deadline message was lost. */
-  EXPIRY_SWEEP_INTERVAL_MS: count(2000, 1),
+  /** How often the sweeper looks for overdue orders whose deadline message was lost (0 = never). */
+  EXPIRY_SWEEP_INTERVAL_MS: count(2000),
   /** How long past its deadline an order is left to its message before the sweeper takes it. */
   EXPIRY_SWEEP_GRACE_MS: count(1000),
 });

@@ -152,8 +152,11 @@ export class OrderConsumer {
       await this.expirer.expire(parsed.data.goodsId, parsed.data.orderIds);
       this.ack(d);
     } catch (err) {
-      // Unacked, it comes back with the channel; the sweeper expires the orders meanwhile.
-      this.o.log.error({ err }, 'expiry failed');
+      // Back to the queue after a pause (unacked it would hold a prefetch slot for good); the
+      // sweeper expires the orders meanwhile if this keeps failing.
+      this.o.log.error({ err }, 'expiry failed; requeueing it');
+      await sleep(backoffMs(3));
+      this.requeue(d);
     } finally {
       this.inflightExpiries -= 1;
     }

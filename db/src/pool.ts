@@ -1,9 +1,13 @@
 import mysql, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import type { MysqlConfig } from './config.ts';
 
-/** A pool that speaks UTC and returns BIGINT ids as strings (order numbers exceed 2^53). */
+/**
+ * A pool that speaks UTC and returns BIGINT ids as strings (order numbers exceed 2^53). UTC on
+ * both sides: the driver reads DATETIMEs as UTC, and each session's NOW(3) (payment deadlines)
+ * is UTC too, whatever the server's own time zone.
+ */
 export function createPool(cfg: MysqlConfig, extra: Partial<PoolOptions> = {}): Pool {
-  return mysql.createPool({
+  const pool = mysql.createPool({
     host: cfg.host,
     port: cfg.port,
     user: cfg.user,
@@ -20,6 +24,10 @@ export function createPool(cfg: MysqlConfig, extra: Partial<PoolOptions> = {}): 
     connectTimeout: 5000,
     ...extra,
   });
+  pool.pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'");
+  });
+  return pool;
 }
 
 /** Runs `fn` in one transaction on one connection: committed if it returns, rolled back if it throws. */

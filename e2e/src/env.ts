@@ -7,5 +7,7 @@ export const E2E = {
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   /** The browser's time zone; tests that type times into the admin form write them in it. */
   timezone: 'Asia/Shanghai',
+  /** How long an order of the e2e app waits for payment (the app runs with it). */
+  paymentTimeoutMs: 30_000,
 };
 export const BASE_URL = `http://localhost:${E2E.port}`;

@@ -53,6 +53,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const s = await createServices(config, log);
   await s.publisher.waitReady(10_000);
   const server = createHttpServer(s).listen(0, '127.0.0.1');
+  // As main.ts does: longer than the agent keeps an idle socket, so none is closed under a request.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((r) => server.once('listening', () => r()));
   const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });

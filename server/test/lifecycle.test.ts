@@ -43,6 +43,11 @@ describe('orders wait for payment', () => {
       status: 'pending_payment',
     });
     const deadline = Date.parse(one.body.item.expiresAt) - Date.parse(one.body.item.createdAt);
+    // MySQL's clock decides deadlines: the pool's sessions speak UTC like the driver.
+    const [[tz]] = (await h.s.db.query('SELECT @@session.time_zone AS tz')) as unknown as [
+      Array<{ tz: string }>,
+    ];
+    expect(tz?.tz).toBe('+00:00');
     expect(deadline).toBeGreaterThan(14 * 60_000);
     expect(deadline).toBeLessThan(16 * 60_000);
     expect(one.body.item.paidAt).toBeUndefined();

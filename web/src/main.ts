@@ -1,7 +1,8 @@
 import { createPinia } from 'pinia';
-import { createApp } from 'vue';
+import { createApp, watch } from 'vue';
 import { connectSession } from '@/api/client';
 import App from '@/App.vue';
+import { eventsSupported, shopEvents } from '@/composables/useShopEvents';
 import { i18n } from '@/i18n';
 import { loginLocation, router } from '@/router';
 import { useAuthStore } from '@/stores/auth';
@@ -26,6 +27,21 @@ connectSession({
     });
   },
 });
+
+// One event stream while someone is logged in: closed on logout, a new one for the next user.
+// It opens once the first page is set up, so that the page's sales are in its first request.
+if (eventsSupported) {
+  void router.isReady().then(() =>
+    watch(
+      () => auth.token,
+      (token) => {
+        shopEvents.stop();
+        if (token) shopEvents.start();
+      },
+      { immediate: true },
+    ),
+  );
+}
 
 // Logging in or out in another tab applies here too.
 window.addEventListener('storage', (e) => {

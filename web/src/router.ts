@@ -44,6 +44,12 @@ export const router = createRouter({
       meta: { auth: true },
     },
     {
+      path: '/wallet',
+      name: 'wallet',
+      component: () => import('@/pages/WalletPage.vue'),
+      meta: { auth: true },
+    },
+    {
       path: '/admin',
       name: 'admin',
       component: () => import('@/pages/admin/AdminDashboardPage.vue'),

@@ -1,7 +1,12 @@
 import type {
+  AdminUserListResponse,
   ConsistencyResponse,
+  CreditBody,
+  CreditResponse,
   ReconcileResponse,
   ResetBody,
+  ResetPreview,
+  ResetResponse,
   SaleCreateBody,
   SaleResponse,
   SaleUpdateBody,
@@ -21,8 +26,13 @@ export async function updateSale(id: number, body: SaleUpdateBody): Promise<Sale
   return (await http.put<SaleResponse>(`/admin/goods/${id}`, body)).data;
 }
 
-export async function resetStock(id: number, body: ResetBody): Promise<SaleResponse> {
-  return (await http.post<SaleResponse>(`/admin/goods/${id}/reset`, body)).data;
+/** What a reset would undo now: pending orders to cancel, paid ones to refund. */
+export async function fetchResetPreview(id: number, signal?: AbortSignal): Promise<ResetPreview> {
+  return (await http.get<ResetPreview>(`/admin/goods/${id}/reset-preview`, { signal })).data;
+}
+
+export async function resetStock(id: number, body: ResetBody): Promise<ResetResponse> {
+  return (await http.post<ResetResponse>(`/admin/goods/${id}/reset`, body)).data;
 }
 
 export async function fetchConsistency(id: number): Promise<ConsistencyResponse> {
@@ -31,4 +41,13 @@ export async function fetchConsistency(id: number): Promise<ConsistencyResponse>
 
 export async function reconcileSale(id: number): Promise<ReconcileResponse> {
   return (await http.post<ReconcileResponse>(`/admin/goods/${id}/reconcile`)).data;
+}
+
+/** Users whose name contains `q`. */
+export async function searchUsers(q: string, signal?: AbortSignal): Promise<AdminUserListResponse> {
+  return (await http.get<AdminUserListResponse>('/admin/users', { params: { q }, signal })).data;
+}
+
+export async function creditUser(id: number, body: CreditBody): Promise<CreditResponse> {
+  return (await http.post<CreditResponse>(`/admin/users/${id}/credit`, body)).data;
 }

@@ -12,3 +12,8 @@ export async function register(body: RegisterBody): Promise<AuthResponse> {
 export async function fetchMe(): Promise<PublicUser> {
   return (await http.get<{ user: PublicUser }>('/me')).data.user;
 }
+
+/** Ends the token on the server (every instance), so a copy of it stops working too. */
+export async function logout(): Promise<void> {
+  await http.post('/auth/logout');
+}

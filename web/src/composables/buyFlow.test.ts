@@ -212,6 +212,35 @@ describe('buy flow', () => {
     expect(none.flow.state.value).toEqual({ kind: 'idle' });
   });
 
+  it('returns to idle when the order is released (cancelled or expired), and buys again', async () => {
+    const { flow, deps, kinds } = setup();
+    flow.restore({ status: 'success', orderId: '99' });
+    flow.release();
+    expect(flow.state.value).toEqual({ kind: 'idle' });
+    expect(flow.busy.value).toBe(false);
+    expect(flow.buy('ab12')).toBe(true);
+    await flush();
+    expect(kinds.slice(-5)).toEqual(['locked', 'path', 'ordering', 'queued', 'success']);
+    expect(deps.placeOrder).toHaveBeenCalledTimes(1);
+  });
+
+  it('releases only a settled order: not while buying, nor after a sell-out', async () => {
+    const path = deferred<string>();
+    const { flow } = setup({ requestPath: vi.fn(() => path.promise) });
+    flow.buy('ab12');
+    flow.release();
+    expect(flow.busy.value).toBe(true);
+    path.resolve('x'.repeat(32));
+    await flush();
+    expect(flow.state.value.kind).toBe('success');
+
+    const soldOut = setup({ waitForResult: vi.fn(async () => ({ status: 'sold_out' as const })) });
+    soldOut.flow.buy('ab12');
+    await flush();
+    soldOut.flow.release();
+    expect(soldOut.flow.state.value.kind).toBe('sold_out');
+  });
+
   it('changes nothing after dispose (the page was left mid-wait)', async () => {
     const result = deferred<PollOutcome>();
     const { flow, deps } = setup({ waitForResult: vi.fn(() => result.promise) });

@@ -53,6 +53,8 @@ export interface BuyFlow {
   restore(result: OrderResult): void;
   /** Asks again after the flow gave up waiting. */
   resume(): void;
+  /** The order was cancelled or expired: back to idle, so the shopper may buy again. */
+  release(): void;
   dispose(): void;
 }
 
@@ -173,6 +175,10 @@ export function createBuyFlow(deps: BuyDeps): BuyFlow {
     resume() {
       const s = state.value;
       if (s.kind === 'error' && s.notice.code === 'GAVE_UP') void wait().catch(fail);
+    },
+    release() {
+      const kind = state.value.kind;
+      if (kind === 'success' || kind === 'repeat') set({ kind: 'idle' });
     },
     dispose() {
       controller.abort();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centsToYuanInput, formatYuan, yuanToCents } from './money';
+import { amountProblem, centsToYuanInput, formatYuan, yuanToCents } from './money';
 
 describe('money', () => {
   it('formats cents as yuan with two decimals and thousands separators', () => {
@@ -27,5 +27,16 @@ describe('money', () => {
   it('writes cents back for a form field', () => {
     expect(centsToYuanInput(1990)).toBe('19.90');
     expect(centsToYuanInput(7)).toBe('0.07');
+  });
+});
+
+describe('amountProblem', () => {
+  it('names what is wrong with a typed amount, or nothing', () => {
+    expect(amountProblem('  ')).toBe('required');
+    expect(amountProblem('1.234')).toBe('money');
+    expect(amountProblem('0')).toBe('moneyRange');
+    expect(amountProblem('1000000.01')).toBe('moneyRange');
+    expect(amountProblem('1000000')).toBeNull();
+    expect(amountProblem('0.01')).toBeNull();
   });
 });

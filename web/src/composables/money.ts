@@ -1,5 +1,8 @@
 /** Prices travel as integer cents; people read and type yuan with two decimals. */
 
+/** The most any price or credit may be (¥1,000,000.00), as the API's schemas say. */
+export const MAX_CENTS = 100_000_000;
+
 export function formatYuan(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(Math.round(cents));
@@ -20,4 +23,13 @@ export function yuanToCents(input: string | number): number | null {
 /** cents → "12.34", for filling a form. */
 export function centsToYuanInput(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+/** What is wrong with a yuan amount typed into a form, as a translation key; null if nothing. */
+export function amountProblem(text: string): 'required' | 'money' | 'moneyRange' | null {
+  if (text.trim() === '') return 'required';
+  const cents = yuanToCents(text);
+  if (cents === null) return 'money';
+  if (cents <= 0 || cents > MAX_CENTS) return 'moneyRange';
+  return null;
 }

@@ -1,5 +1,5 @@
 import type { Sale, SaleCreateBody } from '@seckill/contracts';
-import { centsToYuanInput, yuanToCents } from './money';
+import { amountProblem, centsToYuanInput, yuanToCents } from './money';
 
 /** The pictures shipped in public/images/goods, offered in the sale form. */
 export const SHIPPED_IMAGES = [
@@ -45,7 +45,6 @@ export type SaleFormProblem =
   | 'stock'
   | 'endBeforeStart';
 
-const MAX_CENTS = 100_000_000;
 const IMAGE_URL = /^(\/[A-Za-z0-9/_.-]+|https?:\/\/[^\s<>"']+)$/;
 const HOUR = 3_600_000;
 
@@ -87,14 +86,6 @@ export function imageUrlOf(form: SaleForm): string {
   return form.imageUrl.trim();
 }
 
-function moneyProblem(text: string): SaleFormProblem | null {
-  if (text.trim() === '') return 'required';
-  const cents = yuanToCents(text);
-  if (cents === null) return 'money';
-  if (cents <= 0 || cents > MAX_CENTS) return 'moneyRange';
-  return null;
-}
-
 /** Checks the form the way the API will, so most mistakes are caught before sending. */
 export function checkSaleForm(form: SaleForm): Partial<Record<SaleField, SaleFormProblem>> {
   const problems: Partial<Record<SaleField, SaleFormProblem>> = {};
@@ -109,9 +100,9 @@ export function checkSaleForm(form: SaleForm): Partial<Record<SaleField, SaleFor
     problems.image = 'imageUrl';
   }
 
-  const priceProblem = moneyProblem(form.price);
+  const priceProblem = amountProblem(form.price);
   if (priceProblem) problems.price = priceProblem;
-  const seckillProblem = moneyProblem(form.seckillPrice);
+  const seckillProblem = amountProblem(form.seckillPrice);
   if (seckillProblem) problems.seckillPrice = seckillProblem;
   if (!priceProblem && !seckillProblem) {
     if ((yuanToCents(form.seckillPrice) ?? 0) > (yuanToCents(form.price) ?? 0)) {

@@ -55,6 +55,12 @@ export const useAuthStore = defineStore('auth', () => {
     return res.user;
   }
 
+  /** Logs out here and on the server; the local session ends even if the server cannot be told. */
+  async function logout() {
+    if (token.value) await authApi.logout().catch(() => {});
+    clear();
+  }
+
   /** Re-reads the user (role may have changed); a dead token ends in clear() via the client. */
   async function refresh() {
     if (!token.value) return;
@@ -63,5 +69,5 @@ export const useAuthStore = defineStore('auth', () => {
     if (token.value === t) remember(t, u);
   }
 
-  return { token, user, loggedIn, isAdmin, login, register, logout: clear, clear, refresh };
+  return { token, user, loggedIn, isAdmin, login, register, logout, clear, refresh };
 });
