@@ -41,6 +41,13 @@ export const Outcome = {
   BAD_CAPTCHA: -6,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
+
+/** Return codes of the other scripts, as their headers document them. */
+export const ReleaseCode = { RELEASED: 1, GONE: 0, CLAIMED: -1 } as const;
+export const ClaimCode = { CLAIMED: 1, DROPPED: 0, UNTRACKED: 2 } as const;
+export const WarmCode = { READY: 1, MISSING: 0 } as const;
+export const RebuildCode = { COUNTER_MISSING: -1, ROUND_CHANGED: -2 } as const;
+export const ReturnUnitsCode = { ROUND_CHANGED: -1 } as const;
 const OUTCOME_NAMES = new Map<number, OutcomeName>(
   Object.entries(Outcome).map(([k, v]) => [v, k as OutcomeName]),
 );
@@ -169,13 +176,15 @@ export class StockStore {
       opts.result,
       opts.returnUnit ? '1' : '0',
     );
-    return code === 1 ? 'released' : code === -1 ? 'claimed' : 'gone';
+    if (code === ReleaseCode.RELEASED) return 'released';
+    return code === ReleaseCode.CLAIMED ? 'claimed' : 'gone';
   }
 
   async claim(goodsId: number, userId: number, orderId: string): Promise<ClaimResult> {
     const k = this.keys(goodsId);
     const code = await this.cmd.skClaim(k.buyers, k.claimed, k.results, userId, orderId);
-    return code === 1 ? 'claimed' : code === 2 ? 'untracked' : 'dropped';
+    if (code === ClaimCode.CLAIMED) return 'claimed';
+    return code === ClaimCode.UNTRACKED ? 'untracked' : 'dropped';
   }
 
   /** Records a committed order (`orderId`, which may be an earlier one of this buyer) for polling. */
@@ -208,7 +217,7 @@ export class StockStore {
       sale.stock,
       opts.reset ? '1' : '0',
     );
-    return code === 1 ? 'ready' : 'missing';
+    return code === WarmCode.READY ? 'ready' : 'missing';
   }
 
   /**
@@ -233,8 +242,9 @@ export class StockStore {
       sale.price,
       ...pairs,
     );
-    if (before === -2 || after === undefined) return null;
-    return { before: before === -1 || before === undefined ? null : before, after };
+    if (before === RebuildCode.ROUND_CHANGED || after === undefined) return null;
+    const missing = before === RebuildCode.COUNTER_MISSING || before === undefined;
+    return { before: missing ? null : before, after };
   }
 
   /**
@@ -257,7 +267,7 @@ export class StockStore {
       round,
       ...orders.flatMap((o) => [o.userId, o.orderId]),
     );
-    return n < 0 ? null : n;
+    return n === ReturnUnitsCode.ROUND_CHANGED ? null : n;
   }
 
   /** Every buyer mark of a sale: userId → the order (or reservation) it holds. */

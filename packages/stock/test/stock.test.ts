@@ -212,3 +212,45 @@ describe('issue-path.lua', () => {
     expect(await stock.issuePath(goodsId, 3, { ...opts(''), skipCaptcha: true })).toBe('SOLD_OUT');
   });
 });
+
+describe('return-units.lua', () => {
+  it('gives units back once, for marks that still name the order, in the same round only', async () => {
+    await stock.warm(sale({ stock: 3 }), { reset: true });
+    const k = saleKeys(prefix, goodsId);
+    for (const [user, order] of [
+      [7, '1001'],
+      [8, '1002'],
+    ] as const) {
+      await setPath(user, `p${user}`);
+      expect((await stock.reserve(goodsId, user, `p${user}`, order)).outcome).toBe('OK');
+    }
+    expect(await redis.get(k.stock)).toBe('1');
+    // Buyer 8 has since bought again: the mark names another order and stays.
+    await redis.hset(k.buyers, '8', '2002');
+    const orders = [
+      { userId: 7, orderId: '1001' },
+      { userId: 8, orderId: '1002' },
+    ];
+    expect(await stock.returnUnits(goodsId, 3, orders)).toBe(1);
+    expect(await redis.get(k.stock)).toBe('2');
+    expect(await redis.hexists(k.buyers, '7')).toBe(0);
+    expect(await redis.hget(k.buyers, '8')).toBe('2002');
+    expect(await stock.result(goodsId, 7)).toEqual({ status: 'none' });
+    // A replay changes nothing; another round gets nothing.
+    expect(await stock.returnUnits(goodsId, 3, orders)).toBe(0);
+    expect(await redis.get(k.stock)).toBe('2');
+    expect(await stock.returnUnits(goodsId, 2, [{ userId: 8, orderId: '2002' }])).toBeNull();
+    expect(await redis.hget(k.buyers, '8')).toBe('2002');
+  });
+
+  it('lifts the mark without counting when the counter is gone (the rebuild counts it)', async () => {
+    await stock.warm(sale(), { reset: true });
+    const k = saleKeys(prefix, goodsId);
+    await setPath(7, 'p7');
+    await stock.reserve(goodsId, 7, 'p7', '1001');
+    await redis.del(k.stock);
+    expect(await stock.returnUnits(goodsId, 3, [{ userId: 7, orderId: '1001' }])).toBe(1);
+    expect(await redis.exists(k.stock)).toBe(0);
+    expect(await redis.hexists(k.buyers, '7')).toBe(0);
+  });
+});
