@@ -78,7 +78,12 @@ export function buildApp(s: Services): Koa {
 export function createHttpServer(s: Services): http.Server {
   const koa = buildApp(s).callback();
   const early = soldOutEarly(s);
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     if (!early(req, res)) void koa(req, res);
   });
+  // A client that opens a connection and sends its request slowly, or never, is cut off soon:
+  // idle half-open requests must not pile up (Node's defaults wait 60 s and 5 min).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 20_000;
+  return server;
 }
