@@ -37,11 +37,15 @@ const codeOf = (body: unknown): string => {
 
 interface Shopper {
   user: BenchUser;
+  goodsId: number;
   tries: number;
   path?: string;
   polls: number;
   due: number;
 }
+
+/** The next shopper to serve and the sale they buy from; null when there is nobody left. */
+export type ShopperSupply = () => { user: BenchUser; goodsId: number } | null;
 
 /**
  * The product's crowd: each shopper asks for a path, orders with it, then polls the result every
@@ -54,22 +58,32 @@ export function shopperCrowd(
   outcomes: Outcomes,
 ): () => Connection {
   let nextUser = 0;
+  return shopperJourneys(() => {
+    const user = users[nextUser];
+    if (!user) return null;
+    nextUser += 1;
+    return { user, goodsId };
+  }, outcomes);
+}
+
+/** shopperCrowd's journeys, with shoppers (and each one's sale) from `supply` (the soak's endless one). */
+export function shopperJourneys(supply: ShopperSupply, outcomes: Outcomes): () => Connection {
   const pathShot = (s: Shopper): Shot => ({
     kind: 'path',
     method: 'POST',
-    path: `/api/seckill/${goodsId}/path`,
+    path: `/api/seckill/${s.goodsId}/path`,
     token: s.user.token,
   });
   const orderShot = (s: Shopper): Shot => ({
     kind: 'order',
     method: 'POST',
-    path: `/api/seckill/${goodsId}/${s.path}/order`,
+    path: `/api/seckill/${s.goodsId}/${s.path}/order`,
     token: s.user.token,
   });
   const resultShot = (s: Shopper): Shot => ({
     kind: 'result',
     method: 'GET',
-    path: `/api/seckill/${goodsId}/result`,
+    path: `/api/seckill/${s.goodsId}/result`,
     token: s.user.token,
   });
 
@@ -94,10 +108,9 @@ export function shopperCrowd(
           return resultShot(head);
         }
         if (active) return active.path ? orderShot(active) : pathShot(active);
-        const user = users[nextUser];
-        if (user) {
-          nextUser += 1;
-          active = { user, tries: 0, polls: 0, due: 0 };
+        const next = supply();
+        if (next) {
+          active = { ...next, tries: 0, polls: 0, due: 0 };
           return pathShot(active);
         }
         if (head) {
@@ -164,7 +177,7 @@ export function labCrowd(
           const user = users[nextUser];
           if (!user) return null;
           nextUser += 1;
-          active = { user, tries: 0, polls: 0, due: 0 };
+          active = { user, goodsId, tries: 0, polls: 0, due: 0 };
         }
         return {
           kind: 'order',

@@ -11,6 +11,8 @@ export interface Shot {
   path: string;
   token?: string;
   body?: string;
+  /** Headers of this request besides the usual ones. */
+  headers?: Record<string, string>;
   /** The caller's index of the shot, to match answers to what it prepared. */
   ref?: number;
 }
@@ -107,7 +109,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
                   }
                 }
                 sent = shot;
-                const headers: Record<string, string> = { ...base };
+                const headers: Record<string, string> = { ...base, ...shot.headers };
                 if (shot.token) headers.authorization = `Bearer ${shot.token}`;
                 if (shot.body !== undefined) headers['content-type'] = 'application/json';
                 return { ...req, method: shot.method, path: shot.path, headers, body: shot.body };

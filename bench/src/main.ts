@@ -2,6 +2,7 @@
  * `pnpm bench`: a whole flash sale through the real HTTP API, measured against a baseline of the
  * same machine in the same run. See USAGE in options.ts for the options, README for the phases.
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { measureBaseline } from './phases/baseline.ts';
 import type { Bench } from './phases/context.ts';
 import { runCrowd } from './phases/crowd.ts';
 import { measureDrain } from './phases/drain.ts';
+import { prepareWebDist, runSoak, type WebDist } from './phases/soak.ts';
 import { measureStreams } from './phases/streams.ts';
 import { measureLateOrders, measureOrders } from './phases/throughput.ts';
 import { withProgress } from './progress.ts';
@@ -136,6 +138,19 @@ async function settleAll(b: Bench): Promise<ConsistencyReport[]> {
   return reports;
 }
 
+async function soakRun(b: Bench, seconds: number, web: WebDist): Promise<BenchReport> {
+  const soak = await runSoak(b, seconds, web);
+  const consistency = await settleAll(b);
+  return assembleReport({
+    kind: 'soak',
+    machine: machine(),
+    options: shownOptions(b.opts),
+    target: { url: b.stack.target.url, own: b.stack.target.own },
+    soak,
+    consistency,
+  });
+}
+
 async function strategyRun(b: Bench, strategies: NonNullable<Options['strategies']>) {
   const users = await b.users.create(b.opts.users);
   const rows: StrategyRow[] = [];
@@ -176,15 +191,32 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const stack = opts.url
-    ? await Stack.external(opts.url)
-    : await Stack.startOwn(log, { profileDir: opts.profileDir });
+  // The soak serves the web build, and has its children write diagnostic reports (heap, handles)
+  // into a private folder of its own, removed at the end: they hold the children's environment.
+  const web = opts.soak !== null ? prepareWebDist(log) : null;
+  const reportDir = opts.soak !== null ? mkdtempSync(join(os.tmpdir(), 'seckill-soak-')) : null;
+  const cleanup = () => {
+    if (reportDir) rmSync(reportDir, { recursive: true, force: true });
+    if (web?.temporary) rmSync(web.path, { recursive: true, force: true });
+  };
+  if (reportDir) for (const p of ['api', 'consumer']) mkdirSync(join(reportDir, p));
+  const stack = await (
+    opts.url
+      ? Stack.external(opts.url)
+      : Stack.startOwn(log, { profileDir: opts.profileDir, webDist: web?.path, reportDir })
+  ).catch((err: unknown) => {
+    cleanup();
+    throw err;
+  });
   let interrupted = false;
   const onSignal = (signal: string) => {
     if (interrupted) return;
     interrupted = true;
     log(`\n${signal}: stopping the bench and cleaning up…`);
-    void stack.close({ keep: opts.keep }).finally(() => process.exit(130));
+    void stack
+      .close({ keep: opts.keep })
+      .finally(cleanup)
+      .finally(() => process.exit(130));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -205,16 +237,25 @@ async function main() {
       pids,
       cpu: new CpuMeter(() => ({ ...pids, ...stack.pids() })),
     };
-    const report = opts.strategies ? await strategyRun(b, opts.strategies) : await fullRun(b);
+    const report =
+      opts.soak !== null && web
+        ? await soakRun(b, opts.soak, web)
+        : opts.strategies
+          ? await strategyRun(b, opts.strategies)
+          : await fullRun(b);
     const text = formatReport(report);
     console.log(`\n${text}`);
+    mkdirSync(opts.outDir, { recursive: true });
     const json = join(opts.outDir, 'bench-report.json');
     const html = join(opts.outDir, 'bench-report.html');
     await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(html, renderHtml(report));
     log(`\nwrote ${json} and ${html}`);
   } finally {
-    if (!interrupted) await stack.close({ keep: opts.keep });
+    if (!interrupted) {
+      await stack.close({ keep: opts.keep });
+      cleanup();
+    }
   }
 }
 

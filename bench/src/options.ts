@@ -28,6 +28,12 @@ export interface Options {
   phases: Phase[];
   /** Start the bench's API with `node --cpu-prof`, profiles written to this folder. */
   profileDir: string | null;
+  /** Run only the soak, for this many seconds (see phases/soak.ts). */
+  soak: number | null;
+  /** Soak: shoppers' requests (paths, orders, polls) per second. */
+  soakRps: number;
+  /** Soak: requests per second of the one client flooding distinct static URLs. */
+  floodRps: number;
   help: boolean;
 }
 
@@ -49,6 +55,11 @@ and queues, all removed afterwards).
   --phases LIST      some of baseline,crowd,orders,late,streams,drain (all); orders, late and
                      streams need baseline
   --profile DIR      run the bench's API under node --cpu-prof, profiles into DIR
+  --soak DURATION    only the soak: a steady mixed load for DURATION (90s, 20m, 1h; a bare
+                     number is seconds) with the web build served, the API's and consumer's
+                     RSS, heap, handles, fds and threads printed every minute, then the books
+  --soak-rps N       soak: shoppers' requests per second, paths, orders and polls (300)
+  --flood-rps N      soak: requests per second of one client flooding distinct static URLs (200)
   --out DIR          where the reports go (the repository root)
   --keep             keep the bench's database, keys and queues
 `;
@@ -58,6 +69,23 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
   return n;
+}
+
+/** "90s", "20m", "1h", "1h30m" or a bare number of seconds → seconds. */
+export function parseDuration(raw: string): number {
+  const text = raw.trim().toLowerCase();
+  let seconds: number;
+  if (/^\d+(\.\d+)?$/.test(text)) seconds = Number(text);
+  else {
+    const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
+    if (!parts.length || parts.map((m) => m[0]).join('') !== text) {
+      throw new Error(`--soak must be a duration like 90s, 20m or 1h (got "${raw}")`);
+    }
+    const unit: Record<string, number> = { h: 3600, m: 60, s: 1 };
+    seconds = parts.reduce((sum, m) => sum + Number(m[1]) * (unit[m[2] ?? 's'] ?? 1), 0);
+  }
+  if (!(seconds >= 10)) throw new Error('--soak must last at least 10 s');
+  return Math.round(seconds);
 }
 
 export function parseOptions(argv: string[], repoRoot: string): Options {
@@ -76,6 +104,9 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
       keep: { type: 'boolean' },
       phases: { type: 'string' },
       profile: { type: 'string' },
+      soak: { type: 'string' },
+      'soak-rps': { type: 'string' },
+      'flood-rps': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -98,6 +129,13 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
       phases.unshift('baseline');
     }
   }
+  const soak = values.soak === undefined ? null : parseDuration(values.soak);
+  if (soak !== null && strategies) throw new Error('--soak and --strategy do not go together');
+  if (soak !== null && values.url !== undefined) {
+    throw new Error(
+      '--soak reads the API and consumer processes from /proc: it needs its own stack',
+    );
+  }
   return {
     users: positive('users', values.users, 10_000),
     stock: positive('stock', values.stock, 1000),
@@ -111,6 +149,9 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     keep: values.keep ?? false,
     phases,
     profileDir: values.profile ?? null,
+    soak,
+    soakRps: positive('soak-rps', values['soak-rps'], 300),
+    floodRps: positive('flood-rps', values['flood-rps'], 200),
     help: values.help ?? false,
   };
 }

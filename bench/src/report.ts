@@ -2,6 +2,8 @@
 import type { ConsistencyReport } from '@seckill/contracts';
 import type { CrowdResult } from './phases/crowd.ts';
 import type { DrainResult } from './phases/drain.ts';
+import type { SoakSummary } from './phases/soak.ts';
+import { formatLoadLine, formatMinuteLabel, formatProcLine, formatVerdict } from './soak.ts';
 import type { StreamsResult } from './phases/streams.ts';
 import { round, type EndpointStats } from './stats.ts';
 
@@ -75,7 +77,7 @@ export interface StreamsSummary {
 }
 
 export interface BenchReport {
-  kind: 'full' | 'strategies';
+  kind: 'full' | 'strategies' | 'soak';
   generatedAt: string;
   machine: { cpus: number; cpuModel: string; node: string };
   options: Record<string, unknown>;
@@ -92,6 +94,8 @@ export interface BenchReport {
   verdict: Verdict | null;
   targets: TargetCheck[];
   strategies: StrategyRow[] | null;
+  /** `--soak`: the processes and the load minute by minute, and whether they stayed flat. */
+  soak: SoakSummary | null;
   notes: string[];
 }
 
@@ -108,6 +112,7 @@ export interface ReportParts {
   streams?: StreamsResult | null;
   consistency?: ConsistencyReport[] | null;
   strategies?: StrategyRow[] | null;
+  soak?: SoakSummary | null;
   notes?: string[];
   now?: Date;
 }
@@ -186,6 +191,22 @@ export function assembleReport(p: ReportParts): BenchReport {
       met: verdict ? verdict.exact : null,
     });
   }
+  if (p.kind === 'soak' && p.soak) {
+    const flat = p.soak.verdict.flat;
+    const worst = p.soak.verdict.processes.flatMap((pv) => pv.metrics.filter((m) => !m.flat));
+    targets.push({
+      name: 'soak: API and consumer RSS, heap, handles, fds, threads flat (metrics not flat)',
+      value: flat === null ? null : worst.length,
+      goal: '0',
+      met: flat,
+    });
+    targets.push({
+      name: 'consistency verdict (oversold, undersold, duplicates)',
+      value: verdict ? verdict.oversold + verdict.undersold + verdict.duplicates : null,
+      goal: 'all 0',
+      met: verdict ? verdict.exact : null,
+    });
+  }
 
   return {
     kind: p.kind,
@@ -203,6 +224,7 @@ export function assembleReport(p: ReportParts): BenchReport {
     verdict,
     targets,
     strategies: p.strategies ?? null,
+    soak: p.soak ?? null,
     notes: p.notes ?? [],
   };
 }
@@ -340,6 +362,32 @@ export function formatReport(r: BenchReport): string {
         );
       }
     }
+  }
+  if (r.soak) {
+    const k = r.soak;
+    const st = k.settings;
+    out.push(
+      `Seckill soak — ${r.machine.cpus} CPU (${r.machine.cpuModel}), Node ${r.machine.node}, ` +
+        `${(k.seconds / 60).toFixed(1)} min: shoppers ${st.shopperRps} req/s over ${st.sales} sales ` +
+        `(reset every ${st.resetMs / 1000} s), one client flooding static URLs at ${st.floodRps} req/s; ` +
+        `web build: ${k.webDist.source}`,
+      '',
+    );
+    for (const p of ['api', 'consumer'] as const)
+      out.push(formatProcLine('before', p, k.before[p]));
+    for (const m of k.minutes) {
+      const label = `minute ${formatMinuteLabel(m.minute)}`;
+      for (const p of ['api', 'consumer'] as const) out.push(formatProcLine(label, p, m.procs[p]));
+      out.push(formatLoadLine(label, m));
+    }
+    for (const p of ['api', 'consumer'] as const) {
+      out.push(formatProcLine('drained', p, k.afterDrain[p]));
+    }
+    out.push('', ...formatVerdict(k.verdict), '');
+    for (const [kind, a] of Object.entries(k.answers)) {
+      out.push(`  ${kind.padEnd(8)} ${answers(a)}`);
+    }
+    out.push(`  shoppers ${answers(k.outcomes)}`, `  no answer: ${k.errors}`, '');
   }
   if (r.strategies) {
     out.push(

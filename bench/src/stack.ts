@@ -107,6 +107,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The signal on which the children write a diagnostic report (with a report directory). */
+export const REPORT_SIGNAL = 'SIGUSR2';
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -122,6 +125,7 @@ export class Stack {
   private consumer: Child | null = null;
   private closed = false;
   private profileDir: string | null = null;
+  private reportDir: string | null = null;
 
   private constructor(
     readonly target: Target,
@@ -137,10 +141,14 @@ export class Stack {
     });
   }
 
-  /** Starts the API (lab mode on) and the consumer on a free port with a database of their own. */
+  /**
+   * Starts the API (lab mode on) and the consumer on a free port with a database of their own.
+   * `webDist`: the web build the API serves (none by default). `reportDir`: the children write a
+   * Node diagnostic report into <reportDir>/<name>/ on SIGUSR2 (see report()).
+   */
   static async startOwn(
     log: (line: string) => void,
-    opts: { profileDir?: string | null } = {},
+    opts: { profileDir?: string | null; webDist?: string; reportDir?: string | null } = {},
   ): Promise<Stack> {
     const id = randomBytes(4).toString('hex');
     const port = await freePort();
@@ -161,7 +169,7 @@ export class Stack {
       LOG_LEVEL: 'warn',
       PORT: String(port),
       HOST: '127.0.0.1',
-      WEB_DIST: '',
+      WEB_DIST: opts.webDist ?? '',
       MYSQL_DATABASE: target.mysql.database,
       SECKILL_PREFIX: target.prefix,
       JWT_SECRET: target.jwtSecret,
@@ -177,7 +185,8 @@ export class Stack {
     if (!(await stack.publisher.waitReady(10_000))) throw new Error('RabbitMQ is not reachable');
     log(`database ${target.mysql.database}, prefix ${target.prefix}, API on ${target.url}`);
     stack.profileDir = opts.profileDir ?? null;
-    stack.api = startChild('api', 'server/src/main.ts', env, undefined, stack.profile('api'));
+    stack.reportDir = opts.reportDir ?? null;
+    stack.api = startChild('api', 'server/src/main.ts', env, undefined, stack.nodeArgs('api'));
     await stack.waitForApi();
     await stack.startConsumer(200);
     return stack;
@@ -219,9 +228,29 @@ export class Stack {
     }
   }
 
-  /** node flags that write a CPU profile of a child into <profile dir>/<name>/ when it exits. */
-  private profile(name: string): string[] {
-    return this.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(this.profileDir, name)] : [];
+  /**
+   * node flags of a child: a CPU profile into <profile dir>/<name>/ when it exits, and a
+   * diagnostic report (heap, libuv handles) into <report dir>/<name>/ on each SIGUSR2.
+   */
+  private nodeArgs(name: string): string[] {
+    const args = this.profileDir
+      ? ['--cpu-prof', '--cpu-prof-dir', join(this.profileDir, name)]
+      : [];
+    if (this.reportDir) {
+      args.push(
+        '--report-on-signal',
+        `--report-signal=${REPORT_SIGNAL}`,
+        `--report-directory=${join(this.reportDir, name)}`,
+        '--report-exclude-network',
+        '--report-compact',
+      );
+    }
+    return args;
+  }
+
+  /** Where a child started with a report directory writes its diagnostic reports. */
+  reportDirOf(name: 'api' | 'consumer'): string | null {
+    return this.reportDir ? join(this.reportDir, name) : null;
   }
 
   /** Process ids of the API and consumer the bench started. */
@@ -242,7 +271,7 @@ export class Stack {
       'consumer/src/main.ts',
       { ...this.childEnv, CONSUMER_BATCH_SIZE: String(batchSize) },
       undefined,
-      this.profile('consumer'),
+      this.nodeArgs('consumer'),
     );
     this.consumer = c;
     const until = Date.now() + 60_000;

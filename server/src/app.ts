@@ -78,7 +78,8 @@ export function buildApp(s: Services): Koa {
 export function createHttpServer(s: Services): http.Server {
   const koa = buildApp(s).callback();
   const early = soldOutEarly(s);
-  const server = http.createServer((req, res) => {
+  // Timeouts are enforced on this interval (Node's default, 30 s, would make "10 s" mean 40).
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     if (!early(req, res)) void koa(req, res);
   });
   // A client that opens a connection and sends its request slowly, or never, is cut off soon:

@@ -10,8 +10,10 @@ async function main() {
   const warmed = await s.reconciler.loadAll();
   s.log.info({ sales: warmed }, 'sales loaded into Redis');
   s.reconciler.start(config.reconcileIntervalMs);
-  const server = createHttpServer(s).listen(config.port, config.host, () =>
-    s.log.info(`API listening on http://localhost:${config.port}`),
+  // A deep accept queue: a burst of new connections at the opening second is not dropped.
+  const server = createHttpServer(s).listen(
+    { port: config.port, host: config.host, backlog: 4096 },
+    () => s.log.info(`API listening on http://localhost:${config.port}`),
   );
   server.keepAliveTimeout = 65_000;
 
