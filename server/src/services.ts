@@ -65,8 +65,9 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
   const stock = new StockStore(redis, config.prefix);
   const publisher = new OrderPublisher({
     url: config.amqpUrl,
-    names: queueNames(config.prefix),
+    names: queueNames(config.prefix, config.queueType),
     confirmTimeoutMs: config.confirmTimeoutMs,
+    groupCommit: config.groupCommit,
     onState: (state, err) =>
       state === 'connected'
         ? logger.info('rabbitmq connected')
