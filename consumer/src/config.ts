@@ -24,6 +24,7 @@ export function loadConsumerConfig(env: Record<string, string | undefined> = pro
     redisUrl: e.REDIS_URL,
     amqpUrl: e.AMQP_URL,
     prefix: e.SECKILL_PREFIX,
+    queueType: e.AMQP_QUEUE_TYPE,
     prefetch: e.CONSUMER_PREFETCH,
     batchSize: e.CONSUMER_BATCH_SIZE,
     batchWaitMs: e.CONSUMER_BATCH_WAIT_MS,

@@ -1,4 +1,4 @@
-import { ExpiryMessage, OrderMessage } from '@seckill/contracts';
+import { ExpiryMessage, OrderBatchMessage, OrderMessage } from '@seckill/contracts';
 import {
   assertTopology,
   connectRecovering,
@@ -53,8 +53,10 @@ interface Delivery {
   ch: Channel;
 }
 
-interface Parsed extends Delivery {
+/** One order of a message (a message carries one, or a group of them). */
+interface Parsed {
   order: OrderMessage;
+  d: Delivery;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,7 +69,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class OrderConsumer {
   private model: RecoveringChannelModel | null = null;
-  private buffer: Delivery[] = [];
+  private buffer: Parsed[] = [];
+  /** Orders of a message not yet done: it is acked when the last one is. */
+  private readonly left = new WeakMap<ConsumeMessage, number>();
+  /** Messages that carry a group of orders (v2). */
+  private readonly groups = new WeakSet<ConsumeMessage>();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private consumers = new Map<Channel, string>();
@@ -165,9 +171,60 @@ export class OrderConsumer {
   private inflightExpiries = 0;
 
   private receive(d: Delivery) {
-    this.buffer.push(d);
+    const orders = this.unpack(d);
+    if (orders.length === 0) return;
+    this.buffer.push(...orders);
     if (this.buffer.length >= this.o.batchSize) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.o.batchWaitMs);
+  }
+
+  /**
+   * The orders of a message: one (v1), or a group (v2) whose poisoned orders are dead-lettered
+   * one by one while the others go on. A message that is neither is dead-lettered whole.
+   */
+  private unpack(d: Delivery): Parsed[] {
+    const body = safeJson(d.msg.content);
+    const single = OrderMessage.safeParse(body);
+    if (single.success) {
+      this.left.set(d.msg, 1);
+      return [{ order: single.data, d }];
+    }
+    const group = OrderBatchMessage.safeParse(body);
+    if (!group.success) {
+      this.deadLetter(d, 'malformed message');
+      return [];
+    }
+    const orders: Parsed[] = [];
+    const poisoned: unknown[] = [];
+    for (const raw of group.data.orders) {
+      const o = OrderMessage.safeParse(raw);
+      if (o.success) orders.push({ order: o.data, d });
+      else poisoned.push(raw);
+    }
+    this.left.set(d.msg, group.data.orders.length);
+    this.groups.add(d.msg);
+    for (const raw of poisoned) void this.deadLetterOne(d, raw, 'malformed order');
+    return orders;
+  }
+
+  /** Puts one order of a group on the dead-letter queue by itself, then counts it done. */
+  private async deadLetterOne(d: Delivery, order: unknown, reason: string) {
+    this.counters.dead += 1;
+    this.o.log.warn({ reason }, 'dead-lettering one order of a group');
+    try {
+      await this.o.scheduler.deadLetter(Buffer.from(JSON.stringify(order)), reason);
+      this.done(d);
+    } catch {
+      // Not confirmed: the message goes back to the queue and is judged again.
+      this.requeue(d);
+    }
+  }
+
+  /** One order of the message is settled; the last one acks it. */
+  private done(d: Delivery) {
+    const left = (this.left.get(d.msg) ?? 1) - 1;
+    this.left.set(d.msg, left);
+    if (left <= 0) this.ack(d);
   }
 
   private flush() {
@@ -181,39 +238,45 @@ export class OrderConsumer {
         // Unacked on a live channel they would hold their prefetch slots and never come back:
         // after a pause, hand them back to the queue to be judged again.
         this.counters.failedBatches += 1;
-        this.o.log.error({ err, messages: batch.length }, 'batch failed; requeueing its messages');
+        this.o.log.error({ err, orders: batch.length }, 'batch failed; requeueing its messages');
         await sleep(backoffMs(Math.min(this.counters.failedBatches, 5)));
-        for (const d of batch) this.requeue(d);
+        for (const d of new Set(batch.map((p) => p.d))) this.requeue(d);
       });
     if (this.buffer.length > 0) this.flush();
   }
 
-  private async process(batch: Delivery[]) {
+  private async process(batch: Parsed[]) {
     this.counters.batches += 1;
-    const valid: Parsed[] = [];
-    for (const d of batch) {
-      const parsed = OrderMessage.safeParse(safeJson(d.msg.content));
-      if (parsed.success) valid.push({ ...d, order: parsed.data });
-      else this.deadLetter(d, 'malformed message');
+    const bySale = new Map<number, Parsed[]>();
+    for (const p of batch) {
+      const group = bySale.get(p.order.goodsId) ?? [];
+      group.push(p);
+      bySale.set(p.order.goodsId, group);
     }
-    // Claim first: a reservation the API undid (publish not confirmed) must not become an order.
-    const claims = await this.retrying('claim', () =>
+    // Claim first, one script call per sale: a reservation the API undid (publish not
+    // confirmed) must not become an order.
+    const claimed = await this.retrying('claim', () =>
       Promise.all(
-        valid.map((p) => this.o.stock.claim(p.order.goodsId, p.order.userId, p.order.orderId)),
+        [...bySale].map(async ([goodsId, group]) => {
+          const claims = await this.o.stock.claimMany(
+            goodsId,
+            group.map((p) => p.order),
+          );
+          return [
+            goodsId,
+            group.filter((p, i) => claims[i] !== 'dropped' || this.drop(p)),
+          ] as const;
+        }),
       ),
     );
-    const toWrite = new Map<number, Parsed[]>();
-    valid.forEach((p, i) => {
-      if (claims[i] === 'dropped') {
-        this.counters.dropped += 1;
-        this.ack(p);
-        return;
-      }
-      const group = toWrite.get(p.order.goodsId) ?? [];
-      group.push(p);
-      toWrite.set(p.order.goodsId, group);
-    });
-    for (const [goodsId, group] of toWrite) await this.writeGroup(goodsId, group);
+    for (const [goodsId, group] of claimed) if (group.length) await this.writeGroup(goodsId, group);
+  }
+
+  /** A reservation that was undone: nothing to write. Returns false (for filter). */
+  private drop(p: Parsed): false {
+    this.counters.dropped += 1;
+    this.done(p.d);
+    return false;
   }
 
   private async writeGroup(goodsId: number, group: Parsed[]) {
@@ -253,7 +316,7 @@ export class OrderConsumer {
         if (event) events.push(event);
       }),
     );
-    for (const p of group) this.ack(p);
+    for (const p of group) this.done(p.d);
     this.o.onUserEvents?.(events);
   }
 
@@ -302,7 +365,10 @@ export class OrderConsumer {
       }),
     );
     if (released === 'released') this.o.onStockReturned?.(goodsId);
-    this.deadLetter(p, 'write failed');
+    // Alone in its message, the message goes; in a group, only this order does.
+    if ((this.left.get(p.d.msg) ?? 1) <= 1 && !this.groups.has(p.d.msg))
+      this.deadLetter(p.d, 'write failed');
+    else await this.deadLetterOne(p.d, p.order, 'write failed');
     this.o.onUserEvents?.([{ userId, event: { type: 'result', goodsId, status: 'failed' } }]);
   }
 
@@ -329,6 +395,8 @@ export class OrderConsumer {
   }
 
   private ack(d: Delivery) {
+    // Requeued after a failed batch: the broker has it again, an ack now would be an error.
+    if (this.settled.has(d.msg)) return;
     this.settled.add(d.msg);
     try {
       d.ch.ack(d.msg);
@@ -339,6 +407,7 @@ export class OrderConsumer {
 
   private requeue(d: Delivery) {
     if (this.settled.has(d.msg)) return;
+    this.settled.add(d.msg);
     try {
       d.ch.nack(d.msg, false, true);
     } catch {
@@ -347,6 +416,7 @@ export class OrderConsumer {
   }
 
   private deadLetter(d: Delivery, reason: string) {
+    if (this.settled.has(d.msg)) return;
     this.counters.dead += 1;
     this.settled.add(d.msg);
     this.o.log.warn({ reason, messageId: d.msg.properties.messageId }, 'dead-lettering');

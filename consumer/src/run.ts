@@ -16,7 +16,7 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
   });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis'));
   const stock = new StockStore(redis, cfg.prefix);
-  const names = queueNames(cfg.prefix);
+  const names = queueNames(cfg.prefix, cfg.queueType);
   const scheduler = new OrderPublisher({
     url: cfg.amqpUrl,
     names,

@@ -62,17 +62,18 @@ async function write(
   });
   if (current.length === 0) return result;
 
-  const [known] = await tx.query<RowDataPacket[]>('SELECT id, status FROM orders WHERE id IN (?)', [
-    current.map((m) => m.orderId),
-  ]);
-  const replayed = new Map(known.map((r) => [String(r.id), String(r.status)]));
-  const userIds = [...new Set(current.map((m) => m.userId))];
-  const [live] = await tx.query<RowDataPacket[]>(
-    `SELECT user_id, id FROM orders
-     WHERE goods_id = ? AND user_id IN (?) AND status IN ('pending_payment', 'paid')`,
-    [goodsId, userIds],
+  // One look at what MySQL already has: these orders themselves (replays), and the buyers' live ones.
+  const [known] = await tx.query<RowDataPacket[]>(
+    `SELECT id, user_id, status FROM orders
+     WHERE goods_id = ? AND (id IN (?) OR (user_id IN (?) AND status IN ('pending_payment', 'paid')))`,
+    [goodsId, current.map((m) => m.orderId), [...new Set(current.map((m) => m.userId))]],
   );
-  const liveOrder = new Map(live.map((r) => [Number(r.user_id), String(r.id)]));
+  const replayed = new Map(known.map((r) => [String(r.id), String(r.status)]));
+  const liveOrder = new Map(
+    known
+      .filter((r) => r.status === 'pending_payment' || r.status === 'paid')
+      .map((r) => [Number(r.user_id), String(r.id)]),
+  );
 
   const fresh: OrderMessage[] = [];
   for (const m of current) {

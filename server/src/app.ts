@@ -16,7 +16,7 @@ import { labRoutes } from './routes/lab.ts';
 import { byIp } from './routes/by.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { seckillRoutes } from './routes/seckill.ts';
-import { soldOutEarly } from './http/sold-out-early.ts';
+import { leanOrderRoute } from './http/order-route.ts';
 import type { Services } from './services.ts';
 import { serveWeb } from './web.ts';
 
@@ -40,7 +40,7 @@ export function buildApp(s: Services): Koa {
   app.use(errorMiddleware(s.log));
   app.use(securityHeaders());
   // Every request counts against the instance's limits, the static files too.
-  app.use(shedLoad(s.config.limits.globalInflight, s.config.limits.globalRps));
+  app.use(shedLoad(s.shedder));
   if (s.config.webDist) {
     app.use(
       serveWeb(s.config.webDist, rateLimit(s.localLimiter, 'static', s.config.limits.static, byIp)),
@@ -74,13 +74,13 @@ export function buildApp(s: Services): Koa {
   return app;
 }
 
-/** The HTTP server: late orders after a sell-out are answered first, everything else by Koa. */
+/** The HTTP server: the order POST takes the lean route, everything else goes through Koa. */
 export function createHttpServer(s: Services): http.Server {
   const koa = buildApp(s).callback();
-  const early = soldOutEarly(s);
+  const order = leanOrderRoute({ ...s, orderLimit: s.config.limits.order }, s.log);
   // Timeouts are enforced on this interval (Node's default, 30 s, would make "10 s" mean 40).
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    if (!early(req, res)) void koa(req, res);
+    if (!order(req, res)) void koa(req, res);
   });
   // A client that opens a connection and sends its request slowly, or never, is cut off soon:
   // idle half-open requests must not pile up (Node's defaults wait 60 s and 5 min).

@@ -18,6 +18,11 @@ export const ApiEnv = SharedEnv.extend({
   JWT_SECRET: text(DEV_JWT_SECRET),
   SECKILL_LOADTEST_KEY: z.string().default(''),
   SECKILL_LAB: flag(),
+  /** Group commit of order publishes (1): orders waiting on a confirm leave together. */
+  PUBLISH_GROUP_COMMIT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('1'),
+  ),
   PORT: count(8080),
   JWT_TTL_SECONDS: count(7 * 24 * 3600),
   CAPTCHA_TTL_MS: count(120_000),
@@ -69,6 +74,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     amqpUrl: e.AMQP_URL,
     /** Prefix of every Redis key and queue name: keeps deployments and test runs apart. */
     prefix: e.SECKILL_PREFIX,
+    queueType: e.AMQP_QUEUE_TYPE,
+    groupCommit: e.PUBLISH_GROUP_COMMIT === '1',
     jwtSecret,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     loadtestKey,

@@ -8,7 +8,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { TokenService } from './http/auth.ts';
 import { TokenRevocations } from './http/logout.ts';
-import { LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
+import { LoadShedder, LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
 import { SaleCatalog } from './seckill/catalog.ts';
 import { SaleEvents } from './seckill/events.ts';
 import { OrderIds } from './seckill/order-ids.ts';
@@ -37,6 +37,8 @@ export interface Services {
   orderIds: OrderIds;
   redisLimiter: RedisLimiter;
   localLimiter: LocalLimiter;
+  /** Global load shedding of this instance, for Koa and the lean order route alike. */
+  shedder: LoadShedder;
   payments: PaymentProvider;
   push: PushHub;
   /** Tells shoppers (their streams, on whichever instance) about their orders. */
@@ -65,8 +67,9 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
   const stock = new StockStore(redis, config.prefix);
   const publisher = new OrderPublisher({
     url: config.amqpUrl,
-    names: queueNames(config.prefix),
+    names: queueNames(config.prefix, config.queueType),
     confirmTimeoutMs: config.confirmTimeoutMs,
+    groupCommit: config.groupCommit,
     onState: (state, err) =>
       state === 'connected'
         ? logger.info('rabbitmq connected')
@@ -124,6 +127,7 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     orderIds: new OrderIds(workerId),
     redisLimiter: new RedisLimiter(redis, config.prefix),
     localLimiter,
+    shedder: new LoadShedder(config.limits.globalInflight, config.limits.globalRps),
     payments: new WalletPayments(),
     push,
     pushUserEvents: (events) => push.publish(events),

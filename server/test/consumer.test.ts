@@ -109,6 +109,47 @@ describe('the consumer', () => {
     expect(await deadLetters()).toBe(deadBefore);
   });
 
+  it('writes the good orders of a group and dead-letters only the poisoned one', async () => {
+    const sale = await h.createSale({ stock: 5 });
+    const [u, v, w] = await h.createUsers(3);
+    if (!u || !v || !w) throw new Error('no users');
+    const deadBefore = await deadLetters();
+    const good = (user: { id: number }, orderId: string) => ({
+      v: 1,
+      orderId,
+      userId: user.id,
+      goodsId: sale.id,
+      price: 5000,
+      round: 0,
+      reservedAt: Date.now(),
+    });
+    await publishRaw([
+      Buffer.from(
+        JSON.stringify({
+          v: 2,
+          orders: [
+            good(u, '555000111'),
+            { v: 1, orderId: 'poison', userId: w.id },
+            good(v, '555000112'),
+          ],
+        }),
+      ),
+    ]);
+    const rows = await h.waitFor(
+      () => h.query('SELECT id FROM orders WHERE goods_id = ? ORDER BY id', [sale.id]),
+      (r) => r.length === 2,
+    );
+    expect(rows.map((r) => String(r.id))).toEqual(['555000111', '555000112']);
+    await h.waitFor(deadLetters, (n) => n === deadBefore + 1);
+    expect(await deadLetters()).toBe(deadBefore + 1);
+    // The message itself was acked: nothing waits or comes back.
+    await h.waitFor(
+      async () => (await h.s.publisher.depth()).ready,
+      (n) => n === 0,
+    );
+    expect((await h.s.publisher.depth()).ready).toBe(0);
+  });
+
   it('hands a failed batch back to the queue and keeps going', async () => {
     const sale = await h.createSale({ stock: 5 });
     const [u, v] = await h.createUsers(2);
@@ -117,11 +158,12 @@ describe('the consumer', () => {
     if (!consumer) throw new Error('no consumer');
     // The consumer's own Redis calls fail with an error it does not know, more times than it
     // retries one: the whole batch fails, as a bug or an odd outage would make it.
-    const stock = (consumer as unknown as { o: { stock: { claim: (...a: never[]) => unknown } } }).o
-      .stock;
-    const claim = stock.claim.bind(stock);
+    const stock = (
+      consumer as unknown as { o: { stock: { claimMany: (...a: never[]) => unknown } } }
+    ).o.stock;
+    const claim = stock.claimMany.bind(stock);
     let failures = 4;
-    stock.claim = (...args: never[]) => {
+    stock.claimMany = (...args: never[]) => {
       if (failures-- > 0) return Promise.reject(new Error('injected failure'));
       return claim(...args);
     };
@@ -135,7 +177,7 @@ describe('the consumer', () => {
       expect(done.body.status).toBe('success');
       expect(consumer.counters.failedBatches).toBeGreaterThan(failedBefore);
     } finally {
-      stock.claim = claim;
+      stock.claimMany = claim;
     }
     // The channel is healthy: the next order goes through as usual.
     expect((await h.order(sale.id, v.token)).status).toBe(202);

@@ -15,6 +15,16 @@ export const OrderMessage = z.strictObject({
 export type OrderMessage = z.infer<typeof OrderMessage>;
 
 /**
+ * Group commit: the orders that arrived while the previous publish waited for its confirm travel
+ * as one persistent message with one confirm. Each order is judged on its own by the consumer.
+ */
+export const OrderBatchMessage = z.strictObject({
+  v: z.literal(2),
+  orders: z.array(z.unknown()).min(1).max(1000),
+});
+export type OrderBatchMessage = { v: 2; orders: OrderMessage[] };
+
+/**
  * Scheduled by the consumer once orders are written: it waits in a delay queue until their payment
  * deadline, then dead-letters into the expiry queue, whose consumer expires those still pending.
  */

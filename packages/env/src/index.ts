@@ -40,6 +40,11 @@ export const SharedEnv = z.object({
   /** Prefix of every Redis key and queue name: keeps deployments and test runs apart. */
   SECKILL_PREFIX: z.string().default(''),
   PUBLISH_CONFIRM_TIMEOUT_MS: count(3000),
+  /** The order queue's type: quorum (replicated in a broker cluster) or classic. */
+  AMQP_QUEUE_TYPE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['quorum', 'classic'], { error: 'must be quorum or classic' }).default('quorum'),
+  ),
   /** How long a written order waits for payment (the consumer sets it; the API shows it). */
   PAYMENT_TIMEOUT_MS: count(900_000, 1),
 });

@@ -13,7 +13,7 @@ export async function assertTopology(ch: Channel, names: QueueNames) {
   await ch.assertQueue(names.orders, {
     durable: true,
     arguments: {
-      'x-queue-type': 'quorum',
+      'x-queue-type': names.type,
       'x-dead-letter-exchange': names.deadExchange,
       'x-dead-letter-routing-key': names.dead,
     },

@@ -10,6 +10,7 @@ const SCRIPTS = {
   skIssuePath: { numberOfKeys: 5, lua: lua('issue-path') },
   skRelease: { numberOfKeys: 4, lua: lua('release') },
   skClaim: { numberOfKeys: 3, lua: lua('claim') },
+  skClaimMany: { numberOfKeys: 3, lua: lua('claim-many') },
   skSettle: { numberOfKeys: 3, lua: lua('settle') },
   skWarm: { numberOfKeys: 5, lua: lua('warm') },
   skRebuild: { numberOfKeys: 4, lua: lua('rebuild') },
@@ -23,6 +24,7 @@ interface StockCommands {
   skIssuePath: ScriptFn<number>;
   skRelease: ScriptFn<number>;
   skClaim: ScriptFn<number>;
+  skClaimMany: ScriptFn<number[]>;
   skSettle: ScriptFn<number>;
   skWarm: ScriptFn<number>;
   skRebuild: ScriptFn<number[]>;
@@ -185,6 +187,28 @@ export class StockStore {
     const code = await this.cmd.skClaim(k.buyers, k.claimed, k.results, userId, orderId);
     if (code === ClaimCode.CLAIMED) return 'claimed';
     return code === ClaimCode.UNTRACKED ? 'untracked' : 'dropped';
+  }
+
+  /** Claims many reservations of one sale in one script call; results in the order given. */
+  async claimMany(
+    goodsId: number,
+    orders: Array<{ userId: number; orderId: string }>,
+  ): Promise<ClaimResult[]> {
+    if (orders.length === 0) return [];
+    const k = this.keys(goodsId);
+    const codes = await this.cmd.skClaimMany(
+      k.buyers,
+      k.claimed,
+      k.results,
+      ...orders.flatMap((o) => [o.userId, o.orderId]),
+    );
+    return codes.map((code) =>
+      code === ClaimCode.CLAIMED
+        ? 'claimed'
+        : code === ClaimCode.UNTRACKED
+          ? 'untracked'
+          : 'dropped',
+    );
   }
 
   /** Records a committed order (`orderId`, which may be an earlier one of this buyer) for polling. */

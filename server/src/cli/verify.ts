@@ -20,7 +20,7 @@ async function main() {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   const publisher = new OrderPublisher({
     url: config.amqpUrl,
-    names: queueNames(config.prefix),
+    names: queueNames(config.prefix, config.queueType),
     confirmTimeoutMs: 3000,
   });
   try {

@@ -18,7 +18,12 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   501: 'METHOD_NOT_ALLOWED',
 };
 
-function toBody(err: unknown): { status: number; body: ApiErrorBody; unexpected: boolean } {
+/** Any error as the API answers it: a status and `{ code, message }`, never a stack trace. */
+export function toErrorBody(err: unknown): {
+  status: number;
+  body: ApiErrorBody;
+  unexpected: boolean;
+} {
   if (err instanceof AppError) {
     const body: ApiErrorBody = { code: err.code, message: err.message };
     if (err.fields) body.fields = err.fields;
@@ -49,7 +54,7 @@ export function errorMiddleware(log: Logger): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
     } catch (err) {
-      const { status, body, unexpected } = toBody(err);
+      const { status, body, unexpected } = toErrorBody(err);
       if (unexpected) log.error({ err, method: ctx.method, url: ctx.url }, 'request failed');
       ctx.status = status;
       ctx.body = body;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LocalLimiter, shedLoad } from './rate-limit.ts';
+import { LoadShedder, LocalLimiter, shedLoad } from './rate-limit.ts';
 
 afterEach(() => vi.useRealTimers());
 
@@ -23,7 +23,7 @@ describe('LocalLimiter', () => {
 
 describe('shedLoad', () => {
   it('answers RATE_LIMITED at once past the in-flight cap', async () => {
-    const mw = shedLoad(1, 0);
+    const mw = shedLoad(new LoadShedder(1, 0));
     let release: () => void = () => {};
     const held = mw({} as never, () => new Promise<void>((r) => (release = r)));
     await expect(mw({} as never, async () => {})).rejects.toMatchObject({
@@ -36,7 +36,7 @@ describe('shedLoad', () => {
   });
 
   it('answers RATE_LIMITED past the requests per second', async () => {
-    const mw = shedLoad(0, 2);
+    const mw = shedLoad(new LoadShedder(0, 2));
     await mw({} as never, async () => {});
     await mw({} as never, async () => {});
     await expect(mw({} as never, async () => {})).rejects.toMatchObject({ code: 'RATE_LIMITED' });

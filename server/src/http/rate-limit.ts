@@ -83,29 +83,47 @@ export function rateLimit(
 /**
  * Sheds overload before any work is done: past `maxInflight` concurrent requests or `rps` new
  * ones in the current second, a request is answered 429 at once instead of waiting in line.
+ * One per process, shared by Koa and the lean order route.
  */
-export function shedLoad(maxInflight: number, rps: number): Middleware {
-  let inflight = 0;
-  let second = 0;
-  let count = 0;
-  return async (ctx, next) => {
-    if (rps > 0) {
+export class LoadShedder {
+  private inflight = 0;
+  private second = 0;
+  private count = 0;
+
+  constructor(
+    private readonly maxInflight: number,
+    private readonly rps: number,
+  ) {}
+
+  /** Takes a slot or throws RATE_LIMITED; a taken slot is given back with `leave()`. */
+  enter() {
+    if (this.rps > 0) {
       const now = Math.floor(Date.now() / 1000);
-      if (now !== second) {
-        second = now;
-        count = 0;
+      if (now !== this.second) {
+        this.second = now;
+        this.count = 0;
       }
-      if (++count > rps)
+      if (++this.count > this.rps)
         throw new AppError('RATE_LIMITED', 'The shop is very busy; please try again.');
     }
-    if (maxInflight > 0 && inflight >= maxInflight) {
+    if (this.maxInflight > 0 && this.inflight >= this.maxInflight) {
       throw new AppError('RATE_LIMITED', 'The shop is very busy; please try again.');
     }
-    inflight += 1;
+    this.inflight += 1;
+  }
+
+  leave() {
+    this.inflight -= 1;
+  }
+}
+
+export function shedLoad(shedder: LoadShedder): Middleware {
+  return async (_ctx, next) => {
+    shedder.enter();
     try {
       await next();
     } finally {
-      inflight -= 1;
+      shedder.leave();
     }
   };
 }

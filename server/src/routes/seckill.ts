@@ -3,7 +3,6 @@ import Router from '@koa/router';
 import {
   IdParam,
   PathBody,
-  PathToken,
   type OrderQueuedResponse,
   type OrderResult,
   type PathResponse,
@@ -11,9 +10,9 @@ import {
 import { currentUser, requireAccount, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
+import { takeOrder } from '../http/order-route.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { makeCaptcha } from '../seckill/captcha.ts';
-import { placeOrder } from '../seckill/place-order.ts';
 import type { Services } from '../services.ts';
 import { byIp, byUser } from './by.ts';
 
@@ -70,20 +69,18 @@ export function seckillRoutes(s: Services): Router {
     },
   );
 
-  r.post(
-    '/api/seckill/:goodsId/:path/order',
-    auth,
-    rateLimit(s.localLimiter, 'order', limits.order, byUser),
-    async (ctx) => {
-      const goodsId = parse(IdParam, ctx.params.goodsId);
-      const user = currentUser(ctx.state);
-      const path = PathToken.safeParse(ctx.params.path);
-      if (!path.success) throw new AppError('BAD_PATH');
-      await placeOrder(s, user.id, goodsId, path.data);
-      ctx.status = 202;
-      ctx.body = { status: 'queued' } satisfies OrderQueuedResponse;
-    },
-  );
+  // Most order requests take the lean route (http/order-route.ts) before Koa; those that do not
+  // (a body, an odd URL) get the very same checks here.
+  r.post('/api/seckill/:goodsId/:path/order', async (ctx) => {
+    await takeOrder(
+      { ...s, orderLimit: limits.order },
+      ctx.get('authorization') || undefined,
+      ctx.params.goodsId ?? '',
+      ctx.params.path ?? '',
+    );
+    ctx.status = 202;
+    ctx.body = { status: 'queued' } satisfies OrderQueuedResponse;
+  });
 
   r.get('/api/seckill/:goodsId/result', auth, async (ctx) => {
     const goodsId = parse(IdParam, ctx.params.goodsId);

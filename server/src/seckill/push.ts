@@ -121,6 +121,8 @@ export class PushHub {
   }
 
   private deliver(raw: string) {
+    // Every instance hears every batch's events: with no stream here, there is nothing to parse.
+    if (this.byUser.size === 0) return;
     let events: UserEvent[];
     try {
       events = JSON.parse(raw) as UserEvent[];
