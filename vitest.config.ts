@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{packages/*,server,consumer,db,bench}/{src,test}/**/*.test.ts'],
-    // Scenarios that stop shared services or take minutes run with `pnpm test:faults`.
-    exclude: ['**/node_modules/**', '**/*.fault.test.ts'],
+    // The fault scenarios stop shared services and take minutes: they run on their own, one at a
+    // time, with vitest.faults.config.ts (a step of scripts/test.sh, and `pnpm test:faults`).
+    exclude: ['**/node_modules/**', 'server/test/faults/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// `pnpm test:faults`: every fault scenario at full size, one at a time (some stop shared services).
+// The fault scenarios (server/test/faults), one file at a time: some stop the shared MariaDB or
+// RabbitMQ, so nothing else may run beside them. `scripts/test.sh` runs them at CI size (the whole
+// suite in a few minutes); `pnpm test:faults` runs them at full size (FAULTS_FULL=1). Set
+// FAULTS_FULL yourself to choose either size with any command.
+const full =
+  process.env.FAULTS_FULL ?? (process.env.npm_lifecycle_event === 'test:faults' ? '1' : '0');
+
 export default defineConfig({
   test: {
     include: ['server/test/faults/*.test.ts'],
@@ -8,6 +14,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
-    env: { FAULTS_FULL: '1' },
+    maxWorkers: 1,
+    env: { FAULTS_FULL: full === '1' ? '1' : '0' },
   },
 });

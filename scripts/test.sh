@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check: lint, typecheck, unit and integration tests,
-# and the browser tests. Each run uses its own database, key prefix and queue names.
+# the fault scenarios and the browser tests. Each run uses its own database, key prefix and queue names.
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
@@ -14,6 +14,10 @@ say "lint";       pnpm --silent lint
 say "typecheck";  pnpm --silent typecheck
 say "unit and integration tests (real MariaDB, Redis, RabbitMQ)"
 pnpm --silent exec vitest run
+# On their own, one file at a time: some stop and restart the local MariaDB and RabbitMQ. CI size
+# (a few minutes); `pnpm test:faults` runs the same scenarios at full size.
+say "fault scenarios, CI size (server/test/faults, one at a time)"
+pnpm --silent exec vitest run --config vitest.faults.config.ts
 if [ -d web ]; then
   say "web unit tests"
   pnpm --filter @seckill/web run test

@@ -4,6 +4,7 @@ import {
   orderStatuses,
   payWhenWritten,
   runCrowd,
+  sleep,
   startStack,
   sweptFromLogs,
   type Stack,
@@ -49,9 +50,9 @@ describe('scenario 2b: the consumer is killed while it expires unpaid orders', (
     // Kill once the consumer has expired some of the due orders, not all.
     const expired = async () => (await orderStatuses(stack, goodsId)).expired ?? 0;
     const until = Date.now() + TIMEOUT_MS + 30_000;
-    while ((await expired()) < unpaid / 4 && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 5));
+    while ((await expired()) < unpaid / 4 && Date.now() < until) await sleep(5);
     await first.kill('SIGKILL');
+    const killedAt = Date.now();
     const atKill = await orderStatuses(stack, goodsId);
     expect(atKill.expired ?? 0).toBeGreaterThan(0);
     expect(atKill.pending_payment ?? 0).toBeGreaterThan(0);
@@ -71,6 +72,7 @@ describe('scenario 2b: the consumer is killed while it expires unpaid orders', (
     ).length;
 
     const second = await stack.startConsumer();
+    const since = Date.now();
     const [[{ now: recoveredAt }]] = await stack.db.query<any[]>('SELECT NOW(3) AS now');
     await expectExpiredExactly(
       stack,
@@ -81,13 +83,18 @@ describe('scenario 2b: the consumer is killed while it expires unpaid orders', (
         paid: pays.paid,
         lateMs: GRACE_MS + SWEEP_MS + SLACK_MS,
         recoveredAt,
+        since,
+        fault: {
+          fault: 'consumer SIGKILL mid-expiry',
+          expiredAtKill: atKill.expired ?? 0,
+          pendingAtKill: atKill.pending_payment ?? 0,
+          overdueAtKill: Number(due.n),
+          redisStepLeftAtKill: redisStepLeft,
+          restartMs: since - killedAt,
+        },
       },
       'consumer SIGKILL mid-expiry',
       {
-        expiredAtKill: atKill.expired ?? 0,
-        pendingAtKill: atKill.pending_payment ?? 0,
-        overdueAtKill: Number(due.n),
-        redisStepLeftAtKill: redisStepLeft,
         swept: sweptFromLogs(first, second),
         pays: Object.fromEntries(pays.answers),
       },

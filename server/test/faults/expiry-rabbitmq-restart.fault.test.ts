@@ -66,7 +66,9 @@ describe('scenario 4b: RabbitMQ restarts while payment deadlines wait in the del
     expect(before.expiryScheduled ?? 0).toBeGreaterThan(0);
     const stoppedAt = await dbNow();
     await stopService('rabbitmq');
+    const downAt = Date.now();
     await ensureService('rabbitmq');
+    const since = Date.now();
     const upAt = await dbNow();
     const [[span]] = await stack.db.query<any[]>(
       `SELECT SUM(expires_at >= ? AND expires_at < ?) AS due_down, SUM(expires_at >= ?) AS due_up,
@@ -84,17 +86,27 @@ describe('scenario 4b: RabbitMQ restarts while payment deadlines wait in the del
     await expectExpiredExactly(
       stack,
       goodsId,
-      { users, balance: BALANCE, paid: pays.paid, lateMs: GRACE_MS + SWEEP_MS + SLACK_MS },
+      {
+        users,
+        balance: BALANCE,
+        paid: pays.paid,
+        lateMs: GRACE_MS + SWEEP_MS + SLACK_MS,
+        since,
+        fault: {
+          fault: 'RabbitMQ stop and start with deadlines scheduled',
+          pendingAtStop: atStop.pending_payment ?? 0,
+          expiredBeforeStop: atStop.expired ?? 0,
+          outageMs: upAt.getTime() - stoppedAt.getTime(),
+          downMs: since - downAt,
+          scheduledBeforeStop: before.expiryScheduled,
+          scheduledAfterRestart: after?.expiryScheduled,
+          dueWhileDown: Number(span.due_down),
+          dueAfterRestart: Number(span.due_up),
+          expiredWhileDown: Number(span.expired) - (atStop.expired ?? 0),
+        },
+      },
       'RabbitMQ restarted with deadlines in the delay queue',
       {
-        pendingAtStop: atStop.pending_payment ?? 0,
-        expiredBeforeStop: atStop.expired ?? 0,
-        outageMs: upAt.getTime() - stoppedAt.getTime(),
-        scheduledBeforeStop: before.expiryScheduled,
-        scheduledAfterRestart: after?.expiryScheduled,
-        dueWhileDown: Number(span.due_down),
-        dueAfterRestart: Number(span.due_up),
-        expiredWhileDown: Number(span.expired) - (atStop.expired ?? 0),
         swept: sweptFromLogs(consumer),
         pays: Object.fromEntries(pays.answers),
       },

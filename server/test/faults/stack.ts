@@ -28,6 +28,35 @@ export interface Proc {
   child: ChildProcess;
   output: () => string;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGSTOP: the process holds what it has in hand and does nothing until `resume`. */
+  pause(): void;
+  /** SIGCONT. */
+  resume(): void;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `cond` until it holds; throws after `ms` naming what was awaited. */
+export async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  ms: number,
+  everyMs = 20,
+): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** How a verdict was reached: it waited for the reconciler's window, then for exact books. */
+export interface Settled {
+  report: ConsistencyReport;
+  /** From the call until the report was taken. */
+  waitedMs: number;
+  /** Settled reads (each until the books stood still) before the books were exact or time ran out. */
+  checks: number;
 }
 
 /**
@@ -86,8 +115,16 @@ export async function startStack(env: Record<string, string> = {}) {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         child.kill(signal);
+        // A stopped process handles nothing but SIGKILL until it is continued.
+        if (signal !== 'SIGKILL') child.kill('SIGCONT');
         await exited;
         procs.delete(proc);
+      },
+      pause() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGSTOP');
+      },
+      resume() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGCONT');
       },
     };
     procs.add(proc);
@@ -175,14 +212,37 @@ export async function startStack(env: Record<string, string> = {}) {
     return goodsId;
   }
 
-  /** Waits until nothing is in flight and returns the sale's books. */
-  async function verdict(goodsId: number, timeoutMs = 60_000): Promise<ConsistencyReport> {
-    const r = await checkSaleSettled(db, stock, goodsId, () => publisher.depth(), {
-      timeoutMs,
-      quietMs: 1500,
-    });
-    if (!r) throw new Error('no sale');
-    return r;
+  const reconcileIntervalMs = Number(base.RECONCILE_INTERVAL_MS ?? 10_000);
+  const reconcileGraceMs = Number(base.RECONCILE_GRACE_MS ?? 30_000);
+  /**
+   * What the reconciler needs to repair a fault: a lost reservation is handed to the queue once it
+   * is older than the grace and the queue is empty, at the next tick; one more tick for slack.
+   */
+  const reconcileWindowMs = reconcileGraceMs + 2 * reconcileIntervalMs;
+
+  /**
+   * The sale's books once nothing is in flight. After a fault (`since`: when the deployment was
+   * whole again), not before the reconciler's window has passed since then; then settled reads
+   * (queue empty, books still for 1.5 s) every interval until the books are exact, or until
+   * `timeoutMs` has passed: the report is returned either way, for the caller to assert on.
+   */
+  async function verdict(
+    goodsId: number,
+    opts: { since?: number; timeoutMs?: number } = {},
+  ): Promise<Settled> {
+    const called = Date.now();
+    if (opts.since !== undefined) await sleep(opts.since + reconcileWindowMs - Date.now());
+    const until = Date.now() + (opts.timeoutMs ?? 60_000);
+    for (let checks = 1; ; checks += 1) {
+      const report = await checkSaleSettled(db, stock, goodsId, () => publisher.depth(), {
+        timeoutMs: Math.max(5000, until - Date.now()),
+        quietMs: 1500,
+      });
+      if (!report) throw new Error('no sale');
+      if ((report.exact && report.queue.ready === 0) || Date.now() >= until)
+        return { report, waitedMs: Date.now() - called, checks };
+      await sleep(reconcileIntervalMs);
+    }
   }
 
   async function stop() {
@@ -208,80 +268,223 @@ export async function startStack(env: Record<string, string> = {}) {
     request,
     createUsers,
     createSale,
+    reconcileWindowMs,
     verdict,
     stop,
   };
 }
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
+/** One HTTP answer a shopper got, with when its request left and when the answer came. */
+export interface Answer {
+  kind: 'path' | 'order';
+  status: number;
+  code: string;
+  port: number;
+  userId: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * A fault injected into a running burst. It is injected once `afterAnswered` shoppers have their
+ * answer, and the crowd waits for it: `inject` resolves once the fault has landed (the process
+ * is dead, the service is down, the keys are gone), `recover` once the deployment is whole again.
+ * With `hold`, no new shopper starts between the injection and the landing, so the rest of the
+ * burst meets the fault instead of racing it.
+ */
+export interface CrowdFault {
+  name: string;
+  afterAnswered: number;
+  hold?: boolean;
+  inject: () => Promise<void>;
+  recover?: () => Promise<void>;
+}
+
+/** Where in the burst the fault fell: counts of shoppers when it was injected and when it landed. */
+export interface FaultTiming {
+  fault: string;
+  /** Shoppers answered, still being served (a request out or about to go), and told "queued". */
+  answeredAtInject: number;
+  inFlightAtInject: number;
+  queuedAtInject: number;
+  answeredAtLanding: number;
+  inFlightAtLanding: number;
+  queuedAtLanding: number;
+  /** Shoppers answered, and told "queued", after the fault had landed. */
+  answeredAfterLanding: number;
+  queuedAfterLanding: number;
+  /** Since the burst started. */
+  injectMs: number;
+  landedMs: number;
+  recoveredMs: number;
+  /** Epoch ms when the deployment was whole again: the verdict's reconcile window starts here. */
+  recoveredAt: number;
+}
+
 export interface CrowdResult {
   answers: Map<string, number>;
   queued: Set<number>;
   elapsedMs: number;
+  fault?: FaultTiming;
 }
 
 /**
  * Every user asks for a path and orders, on the API ports in turn (a load balancer's round robin),
- * `concurrency` at a time. A 503 RETRY or no answer is tried again, as a shopper would, up to
- * `retries` times.
+ * `concurrency` at a time. A 503 RETRY, a 429 or no answer is tried again after a backoff (200 ms
+ * doubling to 1.6 s, which keeps a shopper under the per-user limits), as a shopper would, up to
+ * `retries` times. While no instance is up the shopper waits for one without spending a try.
  */
 export async function runCrowd(
   stack: Stack,
   goodsId: number,
   users: Array<{ id: number; token: string }>,
   ports: () => number[],
-  opts: { concurrency?: number; retries?: number; onProgress?: (done: number) => void } = {},
+  opts: {
+    concurrency?: number;
+    retries?: number;
+    onProgress?: (done: number) => void;
+    onAnswer?: (a: Answer) => void;
+    fault?: CrowdFault;
+  } = {},
 ): Promise<CrowdResult> {
   const answers = new Map<string, number>();
   const queued = new Set<number>();
   const count = (k: string) => answers.set(k, (answers.get(k) ?? 0) + 1);
+  const retries = opts.retries ?? 100;
   let next = 0;
+  let started = 0;
   let done = 0;
-  const started = Date.now();
+  const t0 = Date.now();
+
+  async function ask(
+    kind: Answer['kind'],
+    port: number,
+    path: string,
+    u: { id: number; token: string },
+  ) {
+    const startedAt = Date.now();
+    const r = await stack.request(port, 'POST', path, u.token, kind === 'path');
+    const code = String(r.body?.code ?? r.body?.status ?? '');
+    if (kind === 'order' || r.status !== 200) count(`${kind} ${r.status} ${code}`);
+    opts.onAnswer?.({
+      kind,
+      status: r.status,
+      code,
+      port,
+      userId: u.id,
+      startedAt,
+      endedAt: Date.now(),
+    });
+    return r;
+  }
+
   async function shopper(u: { id: number; token: string }) {
-    for (let attempt = 0; attempt <= (opts.retries ?? 100); attempt += 1) {
+    let backoff = 200;
+    const again = async () => {
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, 1600);
+    };
+    for (let tries = 0; tries <= retries;) {
       const live = ports();
       if (live.length === 0) {
         // No instance up (one is restarting): the load balancer has nowhere to send the shopper.
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(100);
         continue;
       }
-      const port = live[(u.id + attempt) % live.length] ?? 0;
-      const p = await stack.request(port, 'POST', `/api/seckill/${goodsId}/path`, u.token, true);
+      const port = live[(u.id + tries) % live.length] ?? 0;
+      tries += 1;
+      const p = await ask('path', port, `/api/seckill/${goodsId}/path`, u);
       if (p.status !== 200) {
-        count(`path ${p.status} ${p.body?.code}`);
-        if (p.status === 503 || p.status === 0) {
-          await new Promise((r) => setTimeout(r, 200));
-          continue;
-        }
-        return;
-      }
-      const o = await stack.request(
-        port,
-        'POST',
-        `/api/seckill/${goodsId}/${p.body.path}/order`,
-        u.token,
-      );
-      count(`order ${o.status} ${o.body?.code ?? o.body?.status}`);
-      if (o.status === 202) queued.add(u.id);
-      if (o.status === 503 || o.status === 0) {
-        await new Promise((r) => setTimeout(r, 200));
+        if (p.status === 503 || p.status === 429 || p.status === 0) await again();
+        else return;
         continue;
       }
-      return;
+      const o = await ask('order', port, `/api/seckill/${goodsId}/${p.body.path}/order`, u);
+      if (o.status === 202) queued.add(u.id);
+      if (o.status === 503 || o.status === 429 || o.status === 0) await again();
+      else return;
     }
   }
+
+  // The fault: injected from the worker that answered the `afterAnswered`-th shopper.
+  const f = opts.fault;
+  let timing: FaultTiming | undefined;
+  let faultRun: Promise<void> | null = null;
+  let gate: Promise<void> | null = null;
+  const snapshot = () => ({ answered: done, inFlight: started - done, queued: queued.size });
+  function maybeInject() {
+    if (!f || faultRun || done < f.afterAnswered) return;
+    const at = snapshot();
+    const injectMs = Date.now() - t0;
+    let open = () => {};
+    if (f.hold) gate = new Promise<void>((r) => (open = r));
+    faultRun = (async () => {
+      try {
+        await f.inject();
+      } finally {
+        gate = null;
+        open();
+      }
+      const landed = snapshot();
+      const landedMs = Date.now() - t0;
+      await f.recover?.();
+      timing = {
+        fault: f.name,
+        answeredAtInject: at.answered,
+        inFlightAtInject: at.inFlight,
+        queuedAtInject: at.queued,
+        answeredAtLanding: landed.answered,
+        inFlightAtLanding: landed.inFlight,
+        queuedAtLanding: landed.queued,
+        answeredAfterLanding: 0,
+        queuedAfterLanding: 0,
+        injectMs,
+        landedMs,
+        recoveredMs: Date.now() - t0,
+        recoveredAt: Date.now(),
+      };
+    })();
+    // Reported once the crowd is done; a failed fault fails the crowd there.
+    faultRun.catch(() => {});
+  }
+
   await Promise.all(
     Array.from({ length: opts.concurrency ?? 200 }, async () => {
-      while (next < users.length) {
-        const u = users[next++];
-        if (u) await shopper(u);
+      for (;;) {
+        while (gate) await gate;
+        const u = users[next];
+        if (!u) return;
+        next += 1;
+        started += 1;
+        await shopper(u);
         done += 1;
         opts.onProgress?.(done);
+        maybeInject();
       }
     }),
   );
-  return { answers, queued, elapsedMs: Date.now() - started };
+  if (f && !faultRun) throw new Error(`${f.name}: never injected (${done} shoppers answered)`);
+  await faultRun;
+  if (timing) {
+    timing.answeredAfterLanding = done - timing.answeredAtLanding;
+    timing.queuedAfterLanding = queued.size - timing.queuedAtLanding;
+  }
+  return { answers, queued, elapsedMs: Date.now() - t0, fault: timing };
+}
+
+/**
+ * The fault fell mid-burst: the sale was still selling when it landed (fewer than `stockTotal`
+ * queued), shoppers were being served when it was injected, and shoppers were answered after it.
+ */
+export function expectMidBurst(t: FaultTiming | undefined, stockTotal: number): FaultTiming {
+  expect(t, 'the fault never landed').toBeDefined();
+  const timing = t as FaultTiming;
+  expect(timing.answeredAtInject).toBeGreaterThan(0);
+  expect(timing.inFlightAtInject).toBeGreaterThan(0);
+  expect(timing.queuedAtLanding).toBeLessThan(stockTotal);
+  expect(timing.answeredAfterLanding).toBeGreaterThan(0);
+  return timing;
 }
 
 /** Every shopper told "queued" has an order in MySQL. */
@@ -293,7 +496,17 @@ export async function queuedWithoutOrder(stack: Stack, goodsId: number, queued: 
   return [...queued].filter((u) => !buyers.has(u));
 }
 
-export function summary(name: string, r: ConsistencyReport, extra: Record<string, unknown> = {}) {
+/** The scenario's one-line report: the books, how the verdict was reached, where the fault fell. */
+export function summary(
+  name: string,
+  s: Settled,
+  extra: Record<string, unknown> = {},
+  fault: Record<string, unknown> | null = null,
+) {
+  const r = s.report;
+  // The epoch of the recovery only serves the verdict; the report keeps durations.
+  const { recoveredAt, ...where } = fault ?? {};
+  void recoveredAt;
   const line = {
     stock: r.stockTotal,
     orders: r.ordersDb,
@@ -305,13 +518,18 @@ export function summary(name: string, r: ConsistencyReport, extra: Record<string
     duplicates: r.duplicates,
     oversold: r.oversold,
     undersold: r.undersold,
+    exact: r.exact,
+    verdictMs: s.waitedMs,
+    checks: s.checks,
     ...extra,
+    fault: fault ? where : null,
   };
   console.log(`[fault] ${name}: ${JSON.stringify(line)}`);
 }
 
 /**
- * Every scenario ends here: once nothing is in flight, the sale sold exactly its stock, one unit per
+ * Every scenario ends here: once nothing is in flight (and, after a fault, once the reconciler has
+ * had its grace and two intervals since `since`), the sale sold exactly its stock, one unit per
  * buyer, MySQL and Redis agree, and every shopper told "queued" has an order.
  */
 export async function expectSoldExactly(
@@ -320,11 +538,16 @@ export async function expectSoldExactly(
   stockTotal: number,
   queued: Set<number>,
   name: string,
-  extra: Record<string, unknown> = {},
-  timeoutMs = 60_000,
+  o: {
+    extra?: Record<string, unknown>;
+    fault?: Record<string, unknown> | null;
+    since?: number;
+    timeoutMs?: number;
+  } = {},
 ): Promise<ConsistencyReport> {
-  const report = await stack.verdict(goodsId, timeoutMs);
-  summary(name, report, extra);
+  const settled = await stack.verdict(goodsId, { since: o.since, timeoutMs: o.timeoutMs });
+  summary(name, settled, o.extra, o.fault ?? null);
+  const report = settled.report;
   expect(report).toMatchObject({
     ordersDb: stockTotal,
     stockLeftDb: 0,
@@ -332,6 +555,7 @@ export async function expectSoldExactly(
     oversold: 0,
     undersold: 0,
     duplicates: 0,
+    exact: true,
   });
   expect(await queuedWithoutOrder(stack, goodsId, queued)).toEqual([]);
   return report;
@@ -414,6 +638,10 @@ export interface ExpiryExpectation {
   lateMs: number;
   /** When the consumer was back (MySQL's clock), if one was down. */
   recoveredAt?: Date;
+  /** When the deployment was whole again after the fault (this process's clock, epoch ms). */
+  since?: number;
+  /** Where the fault fell, for the report. */
+  fault?: Record<string, unknown>;
   timeoutMs?: number;
 }
 
@@ -434,7 +662,8 @@ export async function expectExpiredExactly(
   const until = Date.now() + timeoutMs;
   while ((await orderStatuses(stack, goodsId)).pending_payment && Date.now() < until)
     await new Promise((r) => setTimeout(r, 100));
-  const report = await stack.verdict(goodsId, timeoutMs);
+  const settled = await stack.verdict(goodsId, { since: x.since, timeoutMs });
+  const report = settled.report;
   const [rows] = await stack.db.query<any[]>(
     `SELECT id, user_id, status, price, paid_at < expires_at AS in_time,
        TIMESTAMPDIFF(MICROSECOND, expires_at, cancelled_at) / 1000 AS late_ms,
@@ -470,10 +699,14 @@ export async function expectExpiredExactly(
     paidAndReturned: report.money.paidAndReturned,
     maxLateMs: Math.round(Math.max(0, ...lateMs)),
     maxLateSinceUpMs: Math.round(Math.max(0, ...lateUpMs)),
+    duplicates: report.duplicates,
     oversold: report.oversold,
     undersold: report.undersold,
     exact: report.exact,
+    verdictMs: settled.waitedMs,
+    checks: settled.checks,
     ...extra,
+    fault: x.fault ?? null,
   };
   console.log(`[fault] ${name}: ${JSON.stringify(line)}`);
 
