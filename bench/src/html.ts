@@ -112,6 +112,7 @@ export function renderHtml(r: BenchReport): string {
     orders: 'Order requests, fresh path each',
     late: 'Late orders after sell-out',
     streams: 'Order requests without and with SSE streams open',
+    matrix: 'Order requests per cell: queue type × group commit',
   };
   for (const [phase, list] of byPhase) groups.push([titles[phase] ?? phase, list]);
 
@@ -135,6 +136,7 @@ tr.miss td{background:#fee2e2}tr.met td{background:#dcfce7}
 <h1>Seckill bench</h1>
 <p>${esc(r.generatedAt)} · ${r.machine.cpus} CPU (${esc(r.machine.cpuModel)}) · Node ${esc(r.machine.node)} · ${esc(JSON.stringify(r.options))}</p>
 ${r.orderRatio !== null ? `<p><b>orderRatio</b> (order req/s ÷ baseline req/s): <b>${r.orderRatio}</b></p>` : ''}
+${r.durableOrdersPerSec !== null ? `<p><b>durableOrdersPerSec</b> (orders committed in MySQL per second of the order phase): <b>${r.durableOrdersPerSec}</b> · <b>lastCommitLagMs</b> (last accepted order → its commit): <b>${r.lastCommitLagMs ?? 'n/a'}</b></p>` : ''}
 ${targets ? `<h2>Targets</h2><table><tr><th>target</th><th>value</th><th>goal</th><th></th></tr>${targets}</table>` : ''}
 <h2>Summary</h2>
 <pre>${esc(formatReport(r))}</pre>

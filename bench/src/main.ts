@@ -22,13 +22,15 @@ import { measureLateOrders, measureOrders } from './phases/throughput.ts';
 import { withProgress } from './progress.ts';
 import {
   assembleReport,
+  cellName,
   formatReport,
   type BenchReport,
   type DrainSummary,
+  type OrderPhaseStats,
   type StrategyRow,
 } from './report.ts';
-import { REPO_ROOT, Stack } from './stack.ts';
-import { round } from './stats.ts';
+import { REPO_ROOT, Stack, type StackSettings } from './stack.ts';
+import { round, type EndpointStats } from './stats.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -40,6 +42,36 @@ function machine() {
 function shownOptions(o: Options) {
   const { help: _help, outDir: _outDir, ...rest } = o;
   return rest;
+}
+
+/** Paths issued for the order phase: enough for `--duration` at this share of the baseline's rate. */
+const ORDER_SIZING = 0.65;
+
+/** The cells of `--matrix`, in the order they run. */
+const MATRIX: StackSettings[] = [
+  { queueType: 'quorum', groupCommit: true },
+  { queueType: 'quorum', groupCommit: false },
+  { queueType: 'classic', groupCommit: true },
+  { queueType: 'classic', groupCommit: false },
+];
+
+/** What every phase works with, on a stack: an admin, the shoppers' factory, the CPU meter. */
+async function openBench(opts: Options, stack: Stack): Promise<Bench> {
+  const users = new UserFactory(stack.db, stack.target);
+  const [admin] = await users.create(1, 'admin');
+  if (!admin) throw new Error('no admin user');
+  const pids: Record<string, number | undefined> = { bench: process.pid };
+  return {
+    opts,
+    stack,
+    api: new Api(stack.target),
+    users,
+    adminToken: admin.token,
+    sales: [],
+    log,
+    pids,
+    cpu: new CpuMeter(() => ({ ...pids, ...stack.pids() })),
+  };
 }
 
 async function fullRun(b: Bench): Promise<BenchReport> {
@@ -60,8 +92,15 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     : null;
   if (crowd) log(`crowd: ${JSON.stringify(crowd.outcomes)}`);
 
-  const orders = has('orders') && baseline ? await measureOrders(b, baseline.rps * 0.65) : null;
-  if (orders) log(`order requests: ${Math.round(orders.rps)} req/s, p99 ${orders.p99} ms`);
+  const orders =
+    has('orders') && baseline ? await measureOrders(b, baseline.rps * ORDER_SIZING) : null;
+  if (orders) {
+    log(
+      `order requests: ${Math.round(orders.rps)} req/s, p99 ${orders.p99} ms, durable ` +
+        `${Math.round(orders.durable.durableOrdersPerSec)} orders/s, last commit lag ` +
+        `${orders.durable.lastCommitLagMs ?? '–'} ms`,
+    );
+  }
 
   const late = has('late') && baseline ? await measureLateOrders(b, baseline.rps) : null;
   if (late) log(`late orders: ${Math.round(late.rps)} req/s, p99 ${late.p99} ms`);
@@ -90,9 +129,7 @@ async function fullRun(b: Bench): Promise<BenchReport> {
 
   const consistency = await settleAll(b);
   const notes: string[] = [];
-  if (orders && orders.spanMs < opts.duration * 900) {
-    notes.push(`the order phase used all its paths in ${orders.spanMs} ms`);
-  }
+  if (orders) notes.push(...orderNotes('the order phase', orders, opts));
   for (const [name, s] of streams
     ? Object.entries({ without: streams.without, with: streams.with })
     : []) {
@@ -111,12 +148,89 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     machine: machine(),
     options: shownOptions(opts),
     target: { url: b.stack.target.url, own: b.stack.target.own },
+    settings: b.stack.settings,
     baseline,
     crowd,
     orders,
     late,
     drain,
     streams,
+    consistency,
+    notes,
+  });
+}
+
+/** What to say about an order measurement: paths run out early, orders missing in MySQL. */
+function orderNotes(name: string, o: OrderPhaseStats, opts: Options): string[] {
+  const notes: string[] = [];
+  if (o.spanMs < opts.duration * 900) notes.push(`${name} used all its paths in ${o.spanMs} ms`);
+  const d = o.durable;
+  if (d && d.committed < d.accepted) {
+    notes.push(`${name}: only ${d.committed} of ${d.accepted} accepted orders reached MySQL`);
+  }
+  if (d && !d.published && d.accepted > 0) {
+    notes.push(`${name}: orders per message not observed (the API's probe printed nothing)`);
+  }
+  return notes;
+}
+
+/**
+ * `--matrix`: for each queue type × group commit, a fresh stack (own database, prefix and so
+ * queues, declared anew with that type) with `AMQP_QUEUE_TYPE` and `PUBLISH_GROUP_COMMIT` set,
+ * the order phase on it, its sales checked, the stack removed. The baseline runs once, first.
+ */
+async function matrixRun(opts: Options, track: (s: Stack | null) => void): Promise<BenchReport> {
+  let baseline: EndpointStats | null = null;
+  let target: BenchReport['target'] = { url: '', own: true };
+  const cells: Array<StackSettings & { orders: OrderPhaseStats }> = [];
+  const consistency: ConsistencyReport[] = [];
+  const notes: string[] = [];
+  for (const cell of MATRIX) {
+    const name = cellName(cell);
+    log(`\nmatrix: ${name}`);
+    const stack = await Stack.startOwn(log, {
+      env: {
+        AMQP_QUEUE_TYPE: cell.queueType,
+        PUBLISH_GROUP_COMMIT: cell.groupCommit ? '1' : '0',
+      },
+    });
+    track(stack);
+    try {
+      if (
+        stack.settings.queueType !== cell.queueType ||
+        stack.settings.groupCommit !== cell.groupCommit
+      ) {
+        throw new Error(`the stack for ${name} came up as ${cellName(stack.settings)}`);
+      }
+      target = { url: stack.target.url, own: true };
+      const b = await openBench(opts, stack);
+      if (!baseline) {
+        baseline = await measureBaseline(b, b.adminToken);
+        log(`baseline: ${Math.round(baseline.rps)} req/s, p99 ${baseline.p99} ms`);
+      }
+      const orders = await measureOrders(b, baseline.rps * ORDER_SIZING, {
+        label: `order (${name})`,
+      });
+      log(
+        `${name}: ${Math.round(orders.rps)} accepted req/s, durable ` +
+          `${Math.round(orders.durable.durableOrdersPerSec)} orders/s, p99 ${orders.p99} ms, ` +
+          `${orders.durable.published?.ordersPerMessage ?? '–'} orders per message`,
+      );
+      cells.push({ ...cell, orders });
+      notes.push(...orderNotes(`the cell ${name}`, orders, opts));
+      consistency.push(...(await settleAll(b)));
+    } finally {
+      await stack.close({ keep: opts.keep });
+      track(null);
+    }
+  }
+  return assembleReport({
+    kind: 'matrix',
+    machine: machine(),
+    options: shownOptions(opts),
+    target,
+    baseline,
+    matrix: cells,
     consistency,
     notes,
   });
@@ -191,6 +305,10 @@ async function main() {
     console.log(USAGE);
     return;
   }
+  if (opts.matrix) {
+    await matrixMain(opts);
+    return;
+  }
   // The soak serves the web build, and has its children write diagnostic reports (heap, handles)
   // into a private folder of its own, removed at the end: they hold the children's environment.
   const web = opts.soak !== null ? prepareWebDist(log) : null;
@@ -222,41 +340,46 @@ async function main() {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
-    const users = new UserFactory(stack.db, stack.target);
-    const [admin] = await users.create(1, 'admin');
-    if (!admin) throw new Error('no admin user');
-    const pids: Record<string, number | undefined> = { bench: process.pid };
-    const b: Bench = {
-      opts,
-      stack,
-      api: new Api(stack.target),
-      users,
-      adminToken: admin.token,
-      sales: [],
-      log,
-      pids,
-      cpu: new CpuMeter(() => ({ ...pids, ...stack.pids() })),
-    };
+    const b = await openBench(opts, stack);
     const report =
       opts.soak !== null && web
         ? await soakRun(b, opts.soak, web)
         : opts.strategies
           ? await strategyRun(b, opts.strategies)
           : await fullRun(b);
-    const text = formatReport(report);
-    console.log(`\n${text}`);
-    mkdirSync(opts.outDir, { recursive: true });
-    const json = join(opts.outDir, 'bench-report.json');
-    const html = join(opts.outDir, 'bench-report.html');
-    await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(html, renderHtml(report));
-    log(`\nwrote ${json} and ${html}`);
+    await writeReports(opts, report);
   } finally {
     if (!interrupted) {
       await stack.close({ keep: opts.keep });
       cleanup();
     }
   }
+}
+
+async function writeReports(opts: Options, report: BenchReport) {
+  console.log(`\n${formatReport(report)}`);
+  mkdirSync(opts.outDir, { recursive: true });
+  const json = join(opts.outDir, 'bench-report.json');
+  const html = join(opts.outDir, 'bench-report.html');
+  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(html, renderHtml(report));
+  log(`\nwrote ${json} and ${html}`);
+}
+
+/** `--matrix`: one stack after another; Ctrl-C removes the one running. */
+async function matrixMain(opts: Options) {
+  let current: Stack | null = null;
+  let interrupted = false;
+  const onSignal = (signal: string) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${signal}: stopping the bench and cleaning up…`);
+    void Promise.resolve(current?.close({ keep: opts.keep })).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  const report = await matrixRun(opts, (s) => (current = s));
+  await writeReports(opts, report);
 }
 
 main().then(

@@ -34,6 +34,8 @@ export interface Options {
   soakRps: number;
   /** Soak: requests per second of the one client flooding distinct static URLs. */
   floodRps: number;
+  /** Run only the matrix: queue type × group commit, baseline once, the order phase per cell. */
+  matrix: boolean;
   help: boolean;
 }
 
@@ -60,6 +62,9 @@ and queues, all removed afterwards).
                      RSS, heap, handles, fds and threads printed every minute, then the books
   --soak-rps N       soak: shoppers' requests per second, paths, orders and polls (300)
   --flood-rps N      soak: requests per second of one client flooding distinct static URLs (200)
+  --matrix           only the matrix: the baseline once, then the order phase on a fresh stack
+                     for each of AMQP_QUEUE_TYPE quorum|classic × PUBLISH_GROUP_COMMIT 1|0
+                     (--duration each); accepted and durable orders/s, p99, CPU per order
   --out DIR          where the reports go (the repository root)
   --keep             keep the bench's database, keys and queues
 `;
@@ -107,6 +112,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
       soak: { type: 'string' },
       'soak-rps': { type: 'string' },
       'flood-rps': { type: 'string' },
+      matrix: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -130,6 +136,13 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     }
   }
   const soak = values.soak === undefined ? null : parseDuration(values.soak);
+  const matrix = values.matrix ?? false;
+  if (matrix && (soak !== null || strategies || values.phases !== undefined)) {
+    throw new Error('--matrix goes with none of --soak, --strategy, --phases');
+  }
+  if (matrix && values.url !== undefined) {
+    throw new Error('--matrix starts a stack of its own per cell: it does not go with --url');
+  }
   if (soak !== null && strategies) throw new Error('--soak and --strategy do not go together');
   if (soak !== null && values.url !== undefined) {
     throw new Error(
@@ -152,6 +165,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     soak,
     soakRps: positive('soak-rps', values['soak-rps'], 300),
     floodRps: positive('flood-rps', values['flood-rps'], 200),
+    matrix,
     help: values.help ?? false,
   };
 }

@@ -2,6 +2,7 @@ import type { ConsistencyReport } from '@seckill/contracts';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from './html.ts';
 import { assembleReport, formatReport, formatTable, verdictOf } from './report.ts';
+import type { DurableFigures } from './phases/throughput.ts';
 import { emptyStats, type EndpointStats } from './stats.ts';
 
 const stats = (rps: number, p99: number, answers: Record<string, number> = {}): EndpointStats => ({
@@ -38,6 +39,20 @@ const sale = (over: Partial<ConsistencyReport> = {}): ConsistencyReport => ({
   undersold: 0,
   money: { debits: 0, refunds: 0, paidPrices: 0, mismatched: 0, paidAndReturned: 0 },
   exact: true,
+  ...over,
+});
+
+const durable = (over: Partial<DurableFigures> = {}): DurableFigures => ({
+  accepted: 130_000,
+  acceptedPerSec: 13_000,
+  committed: 130_000,
+  committedInWindow: 120_000,
+  windowMs: 10_000,
+  durableOrdersPerSec: 12_000,
+  lastCommitLagMs: 180,
+  clock: { offsetMs: 0.5, uncertaintyMs: 1 },
+  published: { messages: 13_000, orders: 130_000, ordersPerMessage: 10 },
+  cpuUsPerAccepted: 310,
   ...over,
 });
 
@@ -99,6 +114,126 @@ describe('assembleReport', () => {
     expect(r.orderRatio).toBeNull();
     expect(r.verdict).toMatchObject({ exact: false, oversold: 2, undersold: 0 });
     expect(verdictOf([]).exact).toBe(false);
+  });
+});
+
+describe('durable orders, path ratio and the matrix', () => {
+  it('puts the order phase’s durable figures at the top level and checks the issue’s targets', () => {
+    const r = assembleReport({
+      ...parts,
+      settings: { queueType: 'quorum', groupCommit: true },
+      baseline: stats(20_000, 10),
+      orders: { ...stats(13_000, 40, { '202 queued': 130_000 }), durable: durable() },
+      late: stats(31_000, 12),
+      crowd: {
+        strategy: 'redis-mq',
+        goodsId: 1,
+        users: 10_000,
+        stock: 1000,
+        outcomes: { success: 1000, 'sold out': 9000 },
+        endpoints: { path: stats(11_000, 30) },
+        seconds: 2.4,
+        requests: 30_000,
+        cpuUs: {},
+        orders: 1000,
+        duplicates: 0,
+        oversold: 0,
+        unsold: 0,
+        firstOrderToLastCommitMs: 900,
+        lastOrderToLastCommitMs: 40,
+        consistency: null,
+      },
+    });
+    expect(r.durableOrdersPerSec).toBe(12_000);
+    expect(r.lastCommitLagMs).toBe(180);
+    expect(r.pathRatio).toBe(0.55);
+    expect(r.orderRatio).toBe(0.65);
+    const met = Object.fromEntries(r.targets.map((t) => [t.name, t.met]));
+    expect(met['order phase: last accepted order → its commit in MySQL (ms)']).toBe(true);
+    expect(met['crowd: served, first request → last answer (s)']).toBe(true);
+    expect(met['crowd: path requests vs baseline (rps ratio)']).toBe(true);
+    expect(met['late orders vs baseline (rps ratio)']).toBe(true);
+    const json = JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      durableOrdersPerSec: 12_000,
+      lastCommitLagMs: 180,
+      pathRatio: 0.55,
+    });
+    const text = formatReport(r);
+    expect(text).toContain('quorum order queue, group commit on');
+    expect(text).toContain(
+      'order requests: 13,000 req/s (0.65× baseline), accepted 13,000/s, p99 40.0 ms · durable 12,000 orders/s committed in MySQL (120,000 of 130,000 accepted, within the 10,000 ms window)',
+    );
+    expect(text).toContain('last accepted order → its commit in MySQL: 180 ms');
+    expect(text).toContain('10.00 orders per message (130,000 in 13,000)');
+    expect(text).toContain('whole-stack CPU 310 µs per accepted order');
+  });
+
+  it('fails the commit-lag target past a second, and says when orders per message were not seen', () => {
+    const r = assembleReport({
+      ...parts,
+      baseline: stats(20_000, 10),
+      orders: {
+        ...stats(13_000, 40),
+        durable: durable({ lastCommitLagMs: 1500, published: null }),
+      },
+    });
+    const lag = r.targets.find((t) => t.name.startsWith('order phase: last accepted'));
+    expect(lag).toMatchObject({ value: 1500, met: false });
+    expect(r.pathRatio).toBeNull();
+    expect(formatReport(r)).toContain('orders per message: not observed');
+  });
+
+  it('prints a row per matrix cell and keeps them in the JSON', () => {
+    const r = assembleReport({
+      ...parts,
+      kind: 'matrix',
+      baseline: stats(20_000, 10),
+      matrix: [
+        {
+          queueType: 'quorum',
+          groupCommit: true,
+          orders: { ...stats(12_000, 30), durable: durable({ acceptedPerSec: 12_000 }) },
+        },
+        {
+          queueType: 'classic',
+          groupCommit: false,
+          orders: {
+            ...stats(4000, 80),
+            durable: durable({
+              acceptedPerSec: 4000,
+              durableOrdersPerSec: 3900,
+              cpuUsPerAccepted: 640,
+              lastCommitLagMs: 25,
+              published: { messages: 40_000, orders: 40_000, ordersPerMessage: 1 },
+            }),
+          },
+        },
+      ],
+      consistency: [sale()],
+    });
+    expect(r.matrix).toMatchObject([
+      { cell: 'quorum, group commit on', acceptedRps: 12_000, orderRatio: 0.6, p99: 30 },
+      {
+        cell: 'classic, group commit off',
+        durableOrdersPerSec: 3900,
+        cpuUsPerAccepted: 640,
+        ordersPerMessage: 1,
+      },
+    ]);
+    expect(r.endpoints.map((e) => e.name)).toEqual([
+      'orders: quorum, group commit on',
+      'orders: classic, group commit off',
+    ]);
+    expect(r.targets.map((t) => t.met)).toEqual([true]);
+    const text = formatReport(r);
+    expect(text).toMatch(
+      /quorum, group commit on\s+12,000\s+0\.60×\s+12,000\s+30\.0\s+310\s+10\.00\s+180/,
+    );
+    expect(text).toMatch(
+      /classic, group commit off\s+4,000\s+0\.20×\s+3,900\s+80\.0\s+640\s+1\.00\s+25/,
+    );
+    expect(renderHtml(r)).toContain('queue type × group commit');
   });
 });
 

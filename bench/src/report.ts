@@ -3,6 +3,8 @@ import type { ConsistencyReport } from '@seckill/contracts';
 import type { CrowdResult } from './phases/crowd.ts';
 import type { DrainResult } from './phases/drain.ts';
 import type { SoakSummary } from './phases/soak.ts';
+import type { DurableFigures } from './phases/throughput.ts';
+import type { StackSettings } from './stack.ts';
 import { formatLoadLine, formatMinuteLabel, formatProcLine, formatVerdict } from './soak.ts';
 import type { StreamsResult } from './phases/streams.ts';
 import { round, type EndpointStats } from './stats.ts';
@@ -76,16 +78,48 @@ export interface StreamsSummary {
   p99Ratio: number | null;
 }
 
+/** One cell of `--matrix`: the order phase on a fresh stack with one queue type and group commit on or off. */
+export interface MatrixRow {
+  cell: string;
+  queueType: StackSettings['queueType'];
+  groupCommit: boolean;
+  /** Accepted (202) order answers per second of the window, and over the baseline's req/s. */
+  acceptedRps: number;
+  orderRatio: number | null;
+  durableOrdersPerSec: number;
+  p99: number;
+  /** Whole-stack CPU per accepted order, µs. */
+  cpuUsPerAccepted: number | null;
+  /** Orders per message published to the order queue (1 with group commit off). */
+  ordersPerMessage: number | null;
+  lastCommitLagMs: number | null;
+  accepted: number;
+  committed: number;
+}
+
+/** An order measurement, with what it made durable when measured by measureOrders. */
+export type OrderPhaseStats = EndpointStats & { durable?: DurableFigures };
+
 export interface BenchReport {
-  kind: 'full' | 'strategies' | 'soak';
+  kind: 'full' | 'strategies' | 'soak' | 'matrix';
   generatedAt: string;
   machine: { cpus: number; cpuModel: string; node: string };
   options: Record<string, unknown>;
   target: { url: string; own: boolean };
+  /** The order queue's type and whether the API groups publishes (the run's; a matrix has its cells'). */
+  settings: StackSettings | null;
   baseline: EndpointStats | null;
   endpoints: EndpointRow[];
   /** Order requests per second over the baseline's, in the same run. */
   orderRatio: number | null;
+  /** The order phase: orders committed in MySQL per second of its window (MySQL's clock). */
+  durableOrdersPerSec: number | null;
+  /** The order phase: its last commit in MySQL − its last accepted (202) answer, ms. */
+  lastCommitLagMs: number | null;
+  /** The order phase's durable figures in full (window, clock offset, orders per message, …). */
+  orderDurable: DurableFigures | null;
+  /** The crowd's path requests per second over the baseline's. */
+  pathRatio: number | null;
   /** Late orders (after sell-out) per second over the baseline's. */
   lateRatio: number | null;
   crowd: CrowdSummary | null;
@@ -94,6 +128,8 @@ export interface BenchReport {
   verdict: Verdict | null;
   targets: TargetCheck[];
   strategies: StrategyRow[] | null;
+  /** `--matrix`: queue type × group commit, the order phase on a fresh stack each. */
+  matrix: MatrixRow[] | null;
   /** `--soak`: the processes and the load minute by minute, and whether they stayed flat. */
   soak: SoakSummary | null;
   notes: string[];
@@ -104,18 +140,23 @@ export interface ReportParts {
   machine: BenchReport['machine'];
   options: Record<string, unknown>;
   target: BenchReport['target'];
+  settings?: StackSettings | null;
   baseline?: EndpointStats | null;
   crowd?: CrowdResult | null;
-  orders?: EndpointStats | null;
+  orders?: OrderPhaseStats | null;
   late?: EndpointStats | null;
   drain?: DrainSummary | null;
   streams?: StreamsResult | null;
   consistency?: ConsistencyReport[] | null;
   strategies?: StrategyRow[] | null;
   soak?: SoakSummary | null;
+  matrix?: Array<StackSettings & { orders: OrderPhaseStats }> | null;
   notes?: string[];
   now?: Date;
 }
+
+export const cellName = (c: StackSettings) =>
+  `${c.queueType}, group commit ${c.groupCommit ? 'on' : 'off'}`;
 
 const ratioOf = (x: number | undefined, base: number | undefined) =>
   x !== undefined && base ? round(x / base, 3) : null;
@@ -140,6 +181,9 @@ export function assembleReport(p: ReportParts): BenchReport {
     }
   }
   if (p.orders) endpoints.push({ name: 'order requests', phase: 'orders', stats: p.orders });
+  for (const c of p.matrix ?? []) {
+    endpoints.push({ name: `orders: ${cellName(c)}`, phase: 'matrix', stats: c.orders });
+  }
   if (p.late) endpoints.push({ name: 'late orders', phase: 'late', stats: p.late });
   let streams: StreamsSummary | null = null;
   if (p.streams) {
@@ -162,6 +206,27 @@ export function assembleReport(p: ReportParts): BenchReport {
   const baseline = p.baseline ?? null;
   const orderRatio = ratioOf(p.orders?.rps, baseline?.rps);
   const lateRatio = ratioOf(p.late?.rps, baseline?.rps);
+  const pathRatio = ratioOf(p.crowd?.endpoints.path?.rps, baseline?.rps);
+  const orderDurable = p.orders?.durable ?? null;
+  const matrix = p.matrix
+    ? p.matrix.map((c): MatrixRow => {
+        const d = c.orders.durable;
+        return {
+          cell: cellName(c),
+          queueType: c.queueType,
+          groupCommit: c.groupCommit,
+          acceptedRps: d?.acceptedPerSec ?? c.orders.rps,
+          orderRatio: ratioOf(d?.acceptedPerSec ?? c.orders.rps, baseline?.rps),
+          durableOrdersPerSec: d?.durableOrdersPerSec ?? 0,
+          p99: c.orders.p99,
+          cpuUsPerAccepted: d?.cpuUsPerAccepted ?? null,
+          ordersPerMessage: d?.published?.ordersPerMessage ?? null,
+          lastCommitLagMs: d?.lastCommitLagMs ?? null,
+          accepted: d?.accepted ?? 0,
+          committed: d?.committed ?? 0,
+        };
+      })
+    : null;
   const verdict = p.consistency ? verdictOf(p.consistency) : null;
   let crowd: CrowdSummary | null = null;
   if (p.crowd) {
@@ -175,7 +240,20 @@ export function assembleReport(p: ReportParts): BenchReport {
       targets.push({ name, value, goal, met: value === null ? null : ok(value) });
     check('order requests vs baseline (rps ratio)', orderRatio, '≥ 0.6', (v) => v >= 0.6);
     check('order requests p99 (ms)', p.orders ? p.orders.p99 : null, '≤ 50', (v) => v <= 50);
-    check('late orders vs baseline (rps ratio)', lateRatio, '≥ 0.9', (v) => v >= 0.9);
+    check(
+      'order phase: last accepted order → its commit in MySQL (ms)',
+      orderDurable?.lastCommitLagMs ?? null,
+      '≤ 1000',
+      (v) => v <= 1000,
+    );
+    check(
+      'crowd: served, first request → last answer (s)',
+      crowd ? round(crowd.seconds, 2) : null,
+      '≤ 2.5',
+      (v) => v <= 2.5,
+    );
+    check('crowd: path requests vs baseline (rps ratio)', pathRatio, '≥ 0.5', (v) => v >= 0.5);
+    check('late orders vs baseline (rps ratio)', lateRatio, '≥ 1.5', (v) => v >= 1.5);
     const drain = p.drain && 'ratio' in p.drain ? p.drain.ratio : null;
     check('consumer drain, batched vs one tx per order', drain, '≥ 5', (v) => v >= 5);
     check(
@@ -184,6 +262,14 @@ export function assembleReport(p: ReportParts): BenchReport {
       '≤ 2000',
       (v) => v <= 2000,
     );
+    targets.push({
+      name: 'consistency verdict (oversold, undersold, duplicates)',
+      value: verdict ? verdict.oversold + verdict.undersold + verdict.duplicates : null,
+      goal: 'all 0',
+      met: verdict ? verdict.exact : null,
+    });
+  }
+  if (p.kind === 'matrix') {
     targets.push({
       name: 'consistency verdict (oversold, undersold, duplicates)',
       value: verdict ? verdict.oversold + verdict.undersold + verdict.duplicates : null,
@@ -214,9 +300,14 @@ export function assembleReport(p: ReportParts): BenchReport {
     machine: p.machine,
     options: p.options,
     target: p.target,
+    settings: p.settings ?? null,
     baseline,
     endpoints,
     orderRatio,
+    durableOrdersPerSec: orderDurable?.durableOrdersPerSec ?? null,
+    lastCommitLagMs: orderDurable?.lastCommitLagMs ?? null,
+    orderDurable,
+    pathRatio,
     lateRatio,
     crowd,
     drain: p.drain ?? null,
@@ -224,6 +315,7 @@ export function assembleReport(p: ReportParts): BenchReport {
     verdict,
     targets,
     strategies: p.strategies ?? null,
+    matrix,
     soak: p.soak ?? null,
     notes: p.notes ?? [],
   };
@@ -267,6 +359,28 @@ function endpointCells(name: string, s: EndpointStats, base: EndpointStats | nul
 const lag = (v: number | null) =>
   v === null ? '–' : v < 0 ? `${v} ms (all written before it was sent)` : `${v} ms`;
 
+const commitLag = (v: number | null) =>
+  v === null ? '–' : v < 0 ? `${v} ms (committed before its answer arrived)` : `${v} ms`;
+
+/** The order phase's headline: accepted and durable orders per second, and what lies behind them. */
+export function durableLines(name: string, s: OrderPhaseStats, ratio: number | null): string[] {
+  const d = s.durable;
+  if (!d) return [];
+  const pub = d.published;
+  const perMessage =
+    pub?.ordersPerMessage != null
+      ? `${pub.ordersPerMessage.toFixed(2)} orders per message (${int(pub.orders)} in ${int(pub.messages)})`
+      : 'orders per message: not observed';
+  return [
+    `${name}: ${int(s.rps)} req/s (${times(ratio)} baseline), accepted ${int(d.acceptedPerSec)}/s, p99 ${ms(s.p99)} ms · ` +
+      `durable ${int(d.durableOrdersPerSec)} orders/s committed in MySQL ` +
+      `(${int(d.committedInWindow)} of ${int(d.accepted)} accepted, within the ${int(d.windowMs)} ms window)`,
+    `  last accepted order → its commit in MySQL: ${commitLag(d.lastCommitLagMs)} · ${perMessage} · ` +
+      `whole-stack CPU ${d.cpuUsPerAccepted === null ? '–' : int(d.cpuUsPerAccepted)} µs per accepted order · ` +
+      `MySQL clock − bench clock ${d.clock.offsetMs} ± ${d.clock.uncertaintyMs} ms`,
+  ];
+}
+
 function answers(a: Record<string, number>): string {
   return Object.entries(a)
     .map(([k, v]) => `${k} ×${int(v)}`)
@@ -276,10 +390,17 @@ function answers(a: Record<string, number>): string {
 export function formatReport(r: BenchReport): string {
   const out: string[] = [];
   const base = r.baseline;
-  if (r.kind === 'full') {
+  if (r.kind === 'full' || r.kind === 'matrix') {
+    const settings =
+      r.kind === 'matrix'
+        ? 'queue type × group commit, a fresh stack each'
+        : r.settings
+          ? `${r.settings.queueType} order queue, group commit ${r.settings.groupCommit ? 'on' : 'off'}`
+          : 'settings unknown';
     out.push(
-      `Seckill bench — ${r.machine.cpus} CPU (${r.machine.cpuModel}), Node ${r.machine.node}, ` +
-        `${String(r.options.connections)} connections, ${r.target.own ? 'own stack' : r.target.url}`,
+      `Seckill bench${r.kind === 'matrix' ? ' matrix' : ''} — ${r.machine.cpus} CPU (${r.machine.cpuModel}), ` +
+        `Node ${r.machine.node}, ${String(r.options.connections)} connections, ` +
+        `${r.target.own ? 'own stack' : r.target.url}, ${settings}`,
       '',
     );
     const rows: string[][] = [];
@@ -302,10 +423,16 @@ export function formatReport(r: BenchReport): string {
         rows,
       ),
       '',
-      'answers by status and code',
     );
-    if (base) out.push(`  baseline          ${answers(base.answers)}`);
-    for (const e of r.endpoints) out.push(`  ${e.name.padEnd(16)}  ${answers(e.stats.answers)}`);
+    const orders = r.endpoints.find((e) => e.phase === 'orders');
+    if (orders) {
+      const headline = durableLines('order requests', orders.stats, r.orderRatio);
+      if (headline.length) out.push(...headline, '');
+    }
+    out.push('answers by status and code');
+    const pad = Math.max(16, ...r.endpoints.map((e) => e.name.length));
+    if (base) out.push(`  ${'baseline'.padEnd(pad)}  ${answers(base.answers)}`);
+    for (const e of r.endpoints) out.push(`  ${e.name.padEnd(pad)}  ${answers(e.stats.answers)}`);
     out.push('');
     const cpuRows: Array<[string, Record<string, number> | undefined]> = [];
     if (base) cpuRows.push(['baseline', base.cpuUs]);
@@ -326,6 +453,34 @@ export function formatReport(r: BenchReport): string {
             name,
             ...procs.map((p) => (c[p] === undefined ? '–' : c[p].toFixed(0))),
             (c.total ?? 0).toFixed(0),
+          ]),
+        ),
+        '',
+      );
+    }
+    if (r.matrix) {
+      out.push(
+        'matrix: the order phase on a fresh stack per cell (own prefix, so the queue is declared anew)',
+        formatTable(
+          [
+            'cell',
+            'accepted req/s',
+            '×base',
+            'durable orders/s',
+            'p99 ms',
+            'CPU µs/accepted',
+            'orders/msg',
+            'last commit lag ms',
+          ],
+          r.matrix.map((m) => [
+            m.cell,
+            int(m.acceptedRps),
+            times(m.orderRatio),
+            int(m.durableOrdersPerSec),
+            ms(m.p99),
+            m.cpuUsPerAccepted === null ? '–' : int(m.cpuUsPerAccepted),
+            m.ordersPerMessage === null ? '–' : m.ordersPerMessage.toFixed(2),
+            m.lastCommitLagMs === null ? '–' : String(m.lastCommitLagMs),
           ]),
         ),
         '',

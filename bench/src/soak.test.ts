@@ -44,6 +44,17 @@ describe('parseDuration', () => {
     expect(() => parseOptions(['--soak', '3m', '--url', 'http://x'], '/r')).toThrow(/own stack/);
     expect(() => parseOptions(['--soak', '3m', '--strategy', 'all'], '/r')).toThrow();
   });
+
+  it('takes --matrix alone: not with --url, --soak, --strategy or --phases', () => {
+    expect(parseOptions(['--matrix', '--duration', '5'], '/r')).toMatchObject({
+      matrix: true,
+      duration: 5,
+    });
+    expect(parseOptions([], '/r').matrix).toBe(false);
+    expect(() => parseOptions(['--matrix', '--url', 'http://x'], '/r')).toThrow(/own per cell/);
+    expect(() => parseOptions(['--matrix', '--phases', 'orders'], '/r')).toThrow(/--matrix/);
+    expect(() => parseOptions(['--matrix', '--strategy', 'all'], '/r')).toThrow(/--matrix/);
+  });
 });
 
 describe('metricVerdict', () => {

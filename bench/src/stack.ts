@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPool, migrate, type MysqlConfig } from '@seckill/db';
-import { OrderPublisher, queueNames, type QueueDepth } from '@seckill/queue';
+import { OrderPublisher, queueNames, type QueueDepth, type QueueType } from '@seckill/queue';
 import { StockStore } from '@seckill/stock';
 import { loadConfig } from '@seckill/server';
 import amqp from 'amqplib';
@@ -26,6 +26,22 @@ export interface Target {
   own: boolean;
 }
 
+/** What the stack runs with, of the settings the bench compares (`AMQP_QUEUE_TYPE`, `PUBLISH_GROUP_COMMIT`). */
+export interface StackSettings {
+  queueType: QueueType;
+  groupCommit: boolean;
+}
+
+/** Messages and orders the API's order publisher has sent (read by bench/src/probe.ts). */
+export interface PublishCounts {
+  messages: number;
+  orders: number;
+}
+
+/** Preloaded into the bench's own API: prints its publisher's counters (see probe.ts). */
+const PROBE = pathToFileURL(fileURLToPath(new URL('./probe.ts', import.meta.url))).href;
+const PROBE_LINE = '{"benchProbe":';
+
 /** A child process of the bench, with the tail of its output kept for error messages. */
 class Child {
   readonly proc: ChildProcess;
@@ -38,22 +54,31 @@ class Child {
     env: NodeJS.ProcessEnv,
     onLine?: (line: string) => void,
     nodeArgs: string[] = [],
+    imports: string[] = [],
   ) {
-    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    const preload = imports.flatMap((m) => ['--import', m]);
+    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...preload, script], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const keep = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue;
-        onLine?.(line);
-        this.tail.push(line);
-        if (this.tail.length > 30) this.tail.shift();
-      }
+    // Whole lines only: a chunk may end in the middle of one.
+    const reader = () => {
+      let rest = '';
+      return (chunk: Buffer) => {
+        const text = rest + chunk.toString('utf8');
+        const cut = text.lastIndexOf('\n');
+        rest = text.slice(cut + 1);
+        for (const line of text.slice(0, cut + 1).split('\n')) {
+          if (!line) continue;
+          onLine?.(line);
+          this.tail.push(line);
+          if (this.tail.length > 30) this.tail.shift();
+        }
+      };
     };
-    this.proc.stdout?.on('data', keep);
-    this.proc.stderr?.on('data', keep);
+    this.proc.stdout?.on('data', reader());
+    this.proc.stderr?.on('data', reader());
     this.exited = new Promise((r) => this.proc.once('exit', (code) => r(code)));
   }
 
@@ -87,8 +112,9 @@ export function startChild(
   env: NodeJS.ProcessEnv,
   onLine?: (line: string) => void,
   nodeArgs: string[] = [],
+  imports: string[] = [],
 ) {
-  const c = new Child(name, script, env, onLine, nodeArgs);
+  const c = new Child(name, script, env, onLine, nodeArgs, imports);
   children.add(c);
   void c.exited.then(() => children.delete(c));
   return c;
@@ -126,17 +152,22 @@ export class Stack {
   private closed = false;
   private profileDir: string | null = null;
   private reportDir: string | null = null;
+  /** The API's publisher counters as its probe last printed them (own stack only). */
+  private published: PublishCounts | null = null;
 
   private constructor(
     readonly target: Target,
     private readonly childEnv: NodeJS.ProcessEnv,
+    readonly settings: StackSettings,
   ) {
     this.db = createPool(target.mysql, { connectionLimit: 4 });
     this.redis = new Redis(target.redisUrl, { maxRetriesPerRequest: 2 });
     this.stock = new StockStore(this.redis, target.prefix);
+    // The order queue is declared with the type the API and consumer declare it with: a queue's
+    // type cannot change once it exists.
     this.publisher = new OrderPublisher({
       url: target.amqpUrl,
-      names: queueNames(target.prefix),
+      names: queueNames(target.prefix, settings.queueType),
       confirmTimeoutMs: 5000,
     });
   }
@@ -144,11 +175,18 @@ export class Stack {
   /**
    * Starts the API (lab mode on) and the consumer on a free port with a database of their own.
    * `webDist`: the web build the API serves (none by default). `reportDir`: the children write a
-   * Node diagnostic report into <reportDir>/<name>/ on SIGUSR2 (see report()).
+   * Node diagnostic report into <reportDir>/<name>/ on SIGUSR2 (see report()). `env`: variables
+   * the API and consumer get besides (and over) the bench's own environment, e.g.
+   * `AMQP_QUEUE_TYPE` and `PUBLISH_GROUP_COMMIT` for a cell of the matrix.
    */
   static async startOwn(
     log: (line: string) => void,
-    opts: { profileDir?: string | null; webDist?: string; reportDir?: string | null } = {},
+    opts: {
+      profileDir?: string | null;
+      webDist?: string;
+      reportDir?: string | null;
+      env?: Record<string, string>;
+    } = {},
   ): Promise<Stack> {
     const id = randomBytes(4).toString('hex');
     const port = await freePort();
@@ -178,15 +216,30 @@ export class Stack {
       // No order of the bench's expires while it runs (its sales end in 6 h too): the verdict
       // reads the selling path alone, whatever PAYMENT_TIMEOUT_MS the shell has.
       PAYMENT_TIMEOUT_MS: String(6 * 3600_000),
+      ...opts.env,
     };
+    const cfg = loadConfig(env);
     await migrate(target.mysql);
-    const stack = new Stack(target, env);
+    const stack = new Stack(target, env, {
+      queueType: cfg.queueType,
+      groupCommit: cfg.groupCommit,
+    });
     await stack.publisher.start();
     if (!(await stack.publisher.waitReady(10_000))) throw new Error('RabbitMQ is not reachable');
-    log(`database ${target.mysql.database}, prefix ${target.prefix}, API on ${target.url}`);
+    log(
+      `database ${target.mysql.database}, prefix ${target.prefix}, API on ${target.url}, ` +
+        `${cfg.queueType} order queue, group commit ${cfg.groupCommit ? 'on' : 'off'}`,
+    );
     stack.profileDir = opts.profileDir ?? null;
     stack.reportDir = opts.reportDir ?? null;
-    stack.api = startChild('api', 'server/src/main.ts', env, undefined, stack.nodeArgs('api'));
+    stack.api = startChild(
+      'api',
+      'server/src/main.ts',
+      env,
+      (line) => stack.readProbe(line),
+      stack.nodeArgs('api'),
+      [PROBE],
+    );
     await stack.waitForApi();
     await stack.startConsumer(200);
     return stack;
@@ -206,7 +259,10 @@ export class Stack {
       loadtestKey: cfg.loadtestKey,
       own: false,
     };
-    const stack = new Stack(target, process.env);
+    const stack = new Stack(target, process.env, {
+      queueType: cfg.queueType,
+      groupCommit: cfg.groupCommit,
+    });
     await stack.publisher.start();
     if (!(await stack.publisher.waitReady(10_000))) throw new Error('RabbitMQ is not reachable');
     await stack.waitForApi();
@@ -251,6 +307,24 @@ export class Stack {
   /** Where a child started with a report directory writes its diagnostic reports. */
   reportDirOf(name: 'api' | 'consumer'): string | null {
     return this.reportDir ? join(this.reportDir, name) : null;
+  }
+
+  private readProbe(line: string) {
+    if (!line.startsWith(PROBE_LINE)) return;
+    try {
+      const { benchProbe: p } = JSON.parse(line) as { benchProbe: PublishCounts };
+      if (Number.isFinite(p.messages) && Number.isFinite(p.orders)) this.published = p;
+    } catch {
+      // not a whole probe line: the next one says the same and more
+    }
+  }
+
+  /**
+   * What the API's order publisher has sent so far, as its probe last printed it (every 100 ms
+   * when it moved): null for an app given by --url, or before the first publish.
+   */
+  publishCounts(): PublishCounts | null {
+    return this.published ? { ...this.published } : null;
   }
 
   /** Process ids of the API and consumer the bench started. */

@@ -51,6 +51,10 @@ describe('endpointStats', () => {
     expect(r.spanMs()).toBe(200);
     expect(r.stats('order').answers).toEqual({ '202 queued': 1, '409 SOLD_OUT': 1 });
     expect(r.stats('none').count).toBe(0);
+    expect(r.lastAnswered('order', '202 queued')).toBe(150);
+    expect(r.lastAnswered('order', '409 SOLD_OUT')).toBe(300);
+    expect(r.lastAnswered('order', '500')).toBeNull();
+    expect(r.lastAnswered('none', '202 queued')).toBeNull();
   });
 });
 

@@ -102,6 +102,18 @@ export class Recorder {
     return { firstSent, lastAnswered, lastSent };
   }
 
+  /** When the last answer of a kind with this label ("202 queued") came (ms since the epoch). */
+  lastAnswered(kind: string, answer: string): number | null {
+    const k = this.kinds.get(kind);
+    if (!k) return null;
+    let last: number | null = null;
+    k.answers.forEach((a, i) => {
+      const end = k.ends[i];
+      if (a === answer && end !== undefined && (last === null || end > last)) last = end;
+    });
+    return last;
+  }
+
   /** Statistics of one endpoint; the series cuts the span into slices of `sliceMs`. */
   stats(kind: string, sliceMs = 250): EndpointStats {
     const k = this.kinds.get(kind);

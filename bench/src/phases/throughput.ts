@@ -1,7 +1,89 @@
+import type { RowDataPacket } from 'mysql2/promise';
 import type { BenchUser } from '../fixtures.ts';
 import { fromList, cycling, runLoad, type Shot } from '../load.ts';
-import { Recorder, type EndpointStats } from '../stats.ts';
-import { issuePaths, waitForQueueEmpty, type Bench } from './context.ts';
+import { withProgress } from '../progress.ts';
+import { Recorder, round, type EndpointStats } from '../stats.ts';
+import { issuePaths, sleep, waitForQueueEmpty, type Bench } from './context.ts';
+
+/** The answer of an accepted order. */
+const ACCEPTED = '202 queued';
+
+/** What the order phase made durable: its orders as MySQL has them, on MySQL's clock. */
+export interface DurableFigures {
+  /** Order requests answered 202 (accepted: reserved in Redis, confirmed by RabbitMQ). */
+  accepted: number;
+  /** accepted over the window. */
+  acceptedPerSec: number;
+  /** The phase's orders in MySQL once the consumer wrote them (or gave up waiting, see notes). */
+  committed: number;
+  /** Of those, the ones whose committed_at falls inside the measured window. */
+  committedInWindow: number;
+  /** The measured window: first order request sent → last answer (ms). */
+  windowMs: number;
+  /** committedInWindow over the window: orders committed in MySQL per second while ordering. */
+  durableOrdersPerSec: number;
+  /** MAX(committed_at) of the phase's orders − the last 202 answer, both on MySQL's clock (ms). */
+  lastCommitLagMs: number | null;
+  /**
+   * MySQL's clock − the bench's (ms), from `SELECT NOW(3)` right before and right after the
+   * window (each at the midpoint of its round trip), and how far off it may be.
+   */
+  clock: { offsetMs: number; uncertaintyMs: number };
+  /**
+   * Messages and orders the API's order publisher sent in the window (its `sent` counters, read
+   * by bench/src/probe.ts), and orders per message; null for an app given by --url.
+   */
+  published: { messages: number; orders: number; ordersPerMessage: number | null } | null;
+  /** Whole-stack CPU (every metered process) per accepted order, µs. */
+  cpuUsPerAccepted: number | null;
+}
+
+export type OrderStats = EndpointStats & { durable: DurableFigures };
+
+/** MySQL's clock − the bench's, at the midpoint of one `SELECT NOW(3)`. */
+async function mysqlOffset(b: Bench): Promise<{ offsetMs: number; halfRttMs: number }> {
+  const t0 = Date.now();
+  const [rows] = await b.stack.db.query<RowDataPacket[]>(
+    'SELECT UNIX_TIMESTAMP(NOW(3)) * 1000 AS now',
+  );
+  const t1 = Date.now();
+  return { offsetMs: Number(rows[0]?.now) - (t0 + t1) / 2, halfRttMs: (t1 - t0) / 2 };
+}
+
+/** The phase's orders in MySQL: how many, how many committed in [from, to], the last commit (MySQL clock, ms). */
+async function commitsOf(b: Bench, sales: number[], from: number, to: number) {
+  const [rows] = await b.stack.db.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n,
+            COALESCE(SUM(UNIX_TIMESTAMP(committed_at) * 1000 BETWEEN ? AND ?), 0) AS in_window,
+            UNIX_TIMESTAMP(MAX(committed_at)) * 1000 AS last
+     FROM orders WHERE goods_id IN (?)`,
+    [from, to, sales],
+  );
+  const r = rows[0];
+  return {
+    committed: Number(r?.n ?? 0),
+    inWindow: Number(r?.in_window ?? 0),
+    last: r?.last == null ? null : Number(r.last),
+  };
+}
+
+/** Waits until `wanted` orders of these sales are in MySQL (or nothing moved for 30 s). */
+async function waitForCommits(b: Bench, title: string, sales: number[], wanted: number) {
+  await withProgress(title, wanted, async (tick) => {
+    let seen = -1;
+    let movedAt = Date.now();
+    for (;;) {
+      const { committed } = await commitsOf(b, sales, 0, 0);
+      tick(committed);
+      if (committed >= wanted) return;
+      if (committed !== seen) {
+        seen = committed;
+        movedAt = Date.now();
+      } else if (Date.now() - movedAt > 30_000) return;
+      await sleep(50);
+    }
+  });
+}
 
 /** Sales one shopper orders from in the order phase: within the per-user limits (10 per 10 s). */
 const SALES_PER_SHOPPER = 4;
@@ -35,7 +117,7 @@ export async function measureOrders(
   b: Bench,
   expectedRps: number,
   o: OrderRunOptions = {},
-): Promise<EndpointStats> {
+): Promise<OrderStats> {
   const label = o.label ?? 'order';
   const wanted = Math.min(150_000, Math.max(2000, Math.round(expectedRps * b.opts.duration)));
   const perSale = Math.ceil(wanted / SALES_PER_SHOPPER);
@@ -55,6 +137,8 @@ export async function measureOrders(
   });
   const recorder = new Recorder();
   o.windowStart?.();
+  const published0 = b.stack.publishCounts();
+  const clock0 = await mysqlOffset(b);
   const run = await runLoad({
     title: `${label} requests (${b.opts.connections} conn)`,
     url: b.stack.target.url,
@@ -65,10 +149,61 @@ export async function measureOrders(
     recorder,
     cpu: b.cpu,
   });
+  const clock1 = await mysqlOffset(b);
   o.windowEnd?.();
   const stats = { ...recorder.stats('order'), cpuUs: run.cpuUs };
+  // Every publish of an answered order is confirmed by now; the probe prints within 100 ms.
+  await sleep(250);
+  const published1 = b.stack.publishCounts();
+
+  const accepted = stats.answers[ACCEPTED] ?? 0;
+  let published: DurableFigures['published'] = null;
+  if (published0 && published1) {
+    const messages = published1.messages - published0.messages;
+    const orders = published1.orders - published0.orders;
+    published = {
+      messages,
+      orders,
+      ordersPerMessage: messages > 0 ? round(orders / messages, 2) : null,
+    };
+  }
+  // The requests still in flight when the time was up got no answer, but their orders were
+  // published all the same (the probe counts them): the last commit is the last of those too.
+  const toWrite = Math.max(accepted, published?.orders ?? 0);
+  await waitForCommits(b, `${label}: orders into MySQL`, sales, toWrite);
   await waitForQueueEmpty(b, `${label}: consumer catching up`);
-  return stats;
+
+  // The window and the last accepted answer, moved onto MySQL's clock.
+  const offset = (clock0.offsetMs + clock1.offsetMs) / 2;
+  const uncertainty =
+    Math.max(clock0.halfRttMs, clock1.halfRttMs) + Math.abs(clock0.offsetMs - clock1.offsetMs) / 2;
+  const span = recorder.span('order');
+  const lastAccepted = recorder.lastAnswered('order', ACCEPTED);
+  const from = (span?.firstSent ?? 0) + offset;
+  const to = (span?.lastAnswered ?? 0) + offset;
+  const c = await commitsOf(b, sales, from, to);
+  const windowMs = span ? span.lastAnswered - span.firstSent : 0;
+  const cpuTotal = run.cpuUs.total;
+  const durable: DurableFigures = {
+    accepted,
+    acceptedPerSec: windowMs > 0 ? round((accepted * 1000) / windowMs, 1) : 0,
+    committed: c.committed,
+    committedInWindow: c.inWindow,
+    windowMs: Math.round(windowMs),
+    durableOrdersPerSec: windowMs > 0 ? round((c.inWindow * 1000) / windowMs, 1) : 0,
+    lastCommitLagMs:
+      c.last !== null && lastAccepted !== null
+        ? Math.round(c.last - (lastAccepted + offset))
+        : null,
+    clock: { offsetMs: round(offset, 1), uncertaintyMs: round(uncertainty, 1) },
+    published,
+    cpuUsPerAccepted:
+      cpuTotal !== undefined && accepted > 0 ? round((cpuTotal * stats.count) / accepted, 1) : null,
+  };
+  if (c.committed < accepted) {
+    b.log(`  ${label}: only ${c.committed} of ${accepted} accepted orders reached MySQL`);
+  }
+  return { ...stats, durable };
 }
 
 /**

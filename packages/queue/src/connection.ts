@@ -9,6 +9,9 @@ export function connectRecovering(
   setup: (model: ChannelModel) => Promise<void>,
 ): Promise<RecoveringChannelModel> {
   return amqp.connect(url, {
+    // Without it Nagle holds a group-commit message back until the broker's delayed ACK:
+    // measured, a 10 KB publish waited 44 ms for its confirm instead of 1 ms.
+    noDelay: true,
     recovery: {
       initialDelay: 200,
       maxDelay: 3000,
