@@ -1,3 +1,5 @@
+import { loadConsumerConfig, runConsumer } from '@seckill/consumer';
+import pino from 'pino';
 import { queueNames } from '@seckill/queue';
 import type { OrderMessage } from '@seckill/contracts';
 import amqp from 'amqplib';
@@ -221,8 +223,23 @@ describe('the consumer', () => {
 
 describe('publisher confirms', () => {
   it('undoes the reservation and answers RETRY when the confirm does not come in time', async () => {
-    const slow = await startHarness({ env: { PUBLISH_CONFIRM_TIMEOUT_MS: '0' } });
+    // No consumer until the answer is given, so none can claim the reservation meanwhile.
+    const slow = await startHarness({
+      env: { PUBLISH_CONFIRM_TIMEOUT_MS: '50' },
+      consumer: false,
+    });
+    let late: Awaited<ReturnType<typeof runConsumer>> | null = null;
     try {
+      // The broker takes the message and confirms it, but the confirm reaches the API only after
+      // its 50 ms wait: the timeout wins every time, not by a race against a fast broker.
+      const ch = (slow.s.publisher as unknown as { channel: Record<string, unknown> }).channel;
+      const publish = ch.publish as (...a: unknown[]) => boolean;
+      ch.publish = (...args: unknown[]) => {
+        const cb = args[4] as (...r: unknown[]) => void;
+        return publish.call(ch, ...args.slice(0, 4), (...r: unknown[]) =>
+          setTimeout(() => cb(...r), 300),
+        );
+      };
       const sale = await slow.createSale({ stock: 3 });
       const [u] = await slow.createUsers(1);
       if (!u) throw new Error('no user');
@@ -233,10 +250,16 @@ describe('publisher confirms', () => {
       expect(await slow.s.redis.get(k.stock)).toBe('3');
       expect(await slow.s.redis.hexists(k.buyers, String(u.id))).toBe(0);
       // The broker did get the message; the consumer must drop it, not write it.
+      late = await runConsumer(
+        { ...loadConsumerConfig({ ...slow.env, PUBLISH_CONFIRM_TIMEOUT_MS: '' }) },
+        pino({ level: 'silent' }),
+      );
+      const consumer = late.consumer;
       await slow.waitFor(
-        async () => slow.consumer?.consumer.counters.dropped ?? 0,
+        async () => consumer.counters.dropped,
         (n) => n >= 1,
       );
+      expect(consumer.counters.dropped).toBe(1);
       expect(await slow.query('SELECT id FROM orders WHERE goods_id = ?', [sale.id])).toHaveLength(
         0,
       );
@@ -245,6 +268,7 @@ describe('publisher confirms', () => {
           .status,
       ).toBe('none');
     } finally {
+      await late?.stop();
       await slow.close();
     }
   });
