@@ -27,7 +27,7 @@ wait_port() { # name host port seconds
 APT_UPDATED=0
 apt_install() {
   if ! is_root || ! on_debian; then
-    die "missing: $* — install it (Debian: sudo apt-get install -y $*), or run the whole stack with 'docker compose up -d'"
+    die "missing: $* — install it (Debian: sudo apt-get install -y $*), or run the services in containers: see deploy/compose.services.yml"
   fi
   if [ "$APT_UPDATED" = 0 ]; then
     say "apt-get update"
@@ -62,7 +62,7 @@ ensure_mariadb() {
   [ "$MYSQL_HOST" = 127.0.0.1 ] || [ "$MYSQL_HOST" = localhost ] || return 0
   if ! port_open 127.0.0.1 "$MYSQL_PORT"; then
     [ -x /usr/sbin/mariadbd ] || [ -x /usr/sbin/mysqld ] || apt_install mariadb-server
-    is_root || die "MySQL/MariaDB is not running on :$MYSQL_PORT — start it (sudo service mariadb start) or 'docker compose up -d mysql'"
+    is_root || die "MySQL/MariaDB is not running on :$MYSQL_PORT — start it (sudo service mariadb start) or 'docker compose --env-file deploy/compose.env -f docker-compose.yml -f deploy/compose.services.yml up -d mysql'"
     say "starting MariaDB"
     install -d -o mysql -g mysql /run/mysqld 2>/dev/null || true
     start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
@@ -85,14 +85,14 @@ ensure_redis() {
   mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/ci.log ||
-    die "Redis is not running on :$REDIS_PORT and could not be started — or 'docker compose up -d redis'"
+    die "Redis is not running on :$REDIS_PORT and could not be started — or 'docker compose --env-file deploy/compose.env -f docker-compose.yml -f deploy/compose.services.yml up -d redis'"
   wait_port Redis 127.0.0.1 "$REDIS_PORT" 20
 }
 
 ensure_rabbitmq() {
   port_open 127.0.0.1 "$AMQP_PORT" && return 0
   command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || apt_install rabbitmq-server
-  is_root || die "RabbitMQ is not running on :$AMQP_PORT — start it (sudo rabbitmq-server -detached) or 'docker compose up -d rabbitmq'"
+  is_root || die "RabbitMQ is not running on :$AMQP_PORT — start it (sudo rabbitmq-server -detached) or 'docker compose --env-file deploy/compose.env -f docker-compose.yml -f deploy/compose.services.yml up -d rabbitmq'"
   say "starting RabbitMQ (this takes a few seconds)"
   rabbitmq-server -detached
   wait_port RabbitMQ 127.0.0.1 "$AMQP_PORT" 120

@@ -8,10 +8,15 @@ ensure_pnpm
 install_deps
 ensure_services
 if [ -d e2e ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+[ -x /usr/sbin/nginx ] || apt_install nginx   # the balancer fault scenario runs Debian's nginx
+command -v docker-compose >/dev/null || apt_install docker-compose
 
 started=$SECONDS
 say "lint";       pnpm --silent lint
 say "typecheck";  pnpm --silent typecheck
+say "docker-compose.yml (validated without an engine)"
+docker-compose --env-file deploy/compose.env.example -f docker-compose.yml config -q
+docker-compose --env-file deploy/compose.env.example -f docker-compose.yml -f deploy/compose.services.yml config -q
 say "unit and integration tests (real MariaDB, Redis, RabbitMQ)"
 pnpm --silent exec vitest run
 # On their own, one file at a time: some stop and restart the local MariaDB and RabbitMQ. CI size

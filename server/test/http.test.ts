@@ -9,7 +9,10 @@ afterAll(() => h?.close());
 
 describe('the HTTP edge', () => {
   it('answers health and readiness', async () => {
-    expect((await h.request('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await h.request('GET', '/healthz')).body).toEqual({
+      status: 'ok',
+      instance: expect.stringMatching(/^.+-\d+-[0-9a-f]{6}$/),
+    });
     const ready = await h.request('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ mysql: true, redis: true, rabbitmq: true });

@@ -1,5 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import Router from '@koa/router';
 import type { Services } from '../services.ts';
+
+/**
+ * Names this process, so an operator (or a test) behind a load balancer sees which instance
+ * answered: the host (a container's id under Docker), the pid, and random bytes, since two
+ * containers both run as pid 1 and a restarted process may get an old pid back.
+ */
+export const INSTANCE_ID = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
   return Promise.race([
@@ -11,7 +20,7 @@ function within<T>(ms: number, p: Promise<T>): Promise<T> {
 export function healthRoutes(s: Services): Router {
   const r = new Router();
   r.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+    ctx.body = { status: 'ok', instance: INSTANCE_ID };
   });
   r.get('/readyz', async (ctx) => {
     if (s.draining) {

@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const NGINX = '/usr/sbin/nginx';
+/** What nginx logs of each request here: which instances it tried, and what each answered. */
+const LOG_FORMAT = `'$request_method $uri $status "$upstream_addr" "$upstream_status"'`;
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** One request nginx logged: the instances it tried in turn, and what each answered. */
+export interface Logged {
+  method: string;
+  uri: string;
+  status: number;
+  upstreams: string[];
+  upstreamStatuses: string[];
+}
+
+export interface Balancer {
+  port: number;
+  dir: string;
+  child: ChildProcess;
+  /** The requests nginx has logged so far (the log is written as they end). */
+  log(): Promise<Logged[]>;
+  errors(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * nginx as scripts/cluster.sh runs it, from the same files (deploy/nginx/cluster.conf.template
+ * and deploy/nginx/seckill.conf), in a folder of its own with a free loopback port, in front of
+ * the given API ports; in the foreground, a child of the test. The web root is a folder with an
+ * index.html: the scenarios here are about the API behind it.
+ */
+export async function startBalancer(apiPorts: number[]): Promise<Balancer> {
+  if (!existsSync(NGINX))
+    throw new Error(`nginx is not installed (${NGINX}): apt-get install -y nginx`);
+  const dir = await mkdtemp(join(tmpdir(), 'seckill-nginx-'));
+  await mkdir(join(dir, 'tmp'));
+  await mkdir(join(dir, 'web'));
+  await writeFile(join(dir, 'web', 'index.html'), '<!doctype html><title>Seckill</title>\n');
+  const port = await freePort();
+  const template = await readFile(join(ROOT, 'deploy/nginx/cluster.conf.template'), 'utf8');
+  const servers = apiPorts
+    .map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`)
+    .join('\n');
+  const conf = template
+    .replace('@PID@', join(dir, 'nginx.pid'))
+    .replace('@WORKERS@', '2')
+    .replace(
+      '@ACCESS_LOG@',
+      `log_format balancer ${LOG_FORMAT};\n    access_log access.log balancer;`,
+    )
+    .replace('@SERVERS@', servers)
+    .replace('@LISTEN@', `127.0.0.1:${port}`)
+    .replace('@WEB_ROOT@', join(dir, 'web'))
+    .replace('@SECKILL_CONF@', join(ROOT, 'deploy/nginx/seckill.conf'));
+  await writeFile(join(dir, 'nginx.conf'), conf);
+
+  let out = '';
+  const child = spawn(
+    NGINX,
+    ['-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const until = Date.now() + 10_000;
+  while (!(await portOpen(port))) {
+    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${out}`);
+    if (Date.now() > until) throw new Error(`nginx did not listen on ${port}: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  return {
+    port,
+    dir,
+    child,
+    async log() {
+      const text = await readFile(join(dir, 'access.log'), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const m = /^(\S+) (\S+) (\d+) "([^"]*)" "([^"]*)"$/.exec(line);
+          if (!m) throw new Error(`unexpected nginx log line: ${line}`);
+          const list = (s: string) => (s === '-' ? [] : s.split(/, | : /));
+          return {
+            method: m[1] ?? '',
+            uri: m[2] ?? '',
+            status: Number(m[3]),
+            upstreams: list(m[4] ?? ''),
+            upstreamStatuses: list(m[5] ?? ''),
+          };
+        });
+    },
+    errors: () => readFile(join(dir, 'error.log'), 'utf8').catch(() => ''),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A GET or POST through the balancer from a chosen loopback address (127.0.0.x: another client). */
+export function requestFrom(
+  localAddress: string,
+  port: number,
+  method: string,
+  path: string,
+  o: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+  const payload = o.body === undefined ? undefined : JSON.stringify(o.body);
+  const headers: Record<string, string> = { ...o.headers };
+  if (payload) headers['content-type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, headers, localAddress, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let body: any = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${path}: no answer in 15 s`)));
+    req.end(payload);
+  });
+}
+
+/**
+ * Opens an event stream through the balancer and resolves with what arrived within `ms` of the
+ * answer's headers (the stream is then closed): unbuffered, the `hello` is there at once.
+ */
+export function firstEvents(
+  port: number,
+  path: string,
+  ms: number,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; firstMs: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      const t0 = Date.now();
+      let text = '';
+      let firstMs = -1;
+      res.on('data', (c: Buffer) => {
+        if (firstMs < 0) firstMs = Date.now() - t0;
+        text += c.toString();
+      });
+      setTimeout(() => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, firstMs });
+      }, ms);
+    });
+    req.on('error', (err) => {
+      if (!req.destroyed) reject(err);
+    });
+  });
+}
