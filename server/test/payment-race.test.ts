@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { loadConsumerConfig, runConsumer } from '@seckill/consumer';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,36 +55,9 @@ const startConsumer = () =>
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   );
 
-/**
- * POST /api/orders/:id/pay on a connection of its own: the harness's keep-alive sockets sit idle
- * while the orders wait for their deadline, and the test server closes idle sockets after 5 s.
- */
-function postPay(orderId: string, token: string): Promise<ApiResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: h.port,
-        method: 'POST',
-        path: `/api/orders/${orderId}/pay`,
-        headers: { authorization: `Bearer ${token}`, 'content-length': '0' },
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: any = text;
-          if (String(res.headers['content-type'] ?? '').includes('json')) body = JSON.parse(text);
-          resolve({ status: res.statusCode ?? 0, body, headers: res.headers, text });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** POST /api/orders/:id/pay through the harness (its server outlives idle keep-alive sockets). */
+const postPay = (orderId: string, token: string): Promise<ApiResponse> =>
+  h.request('POST', `/api/orders/${orderId}/pay`, { token });
 
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
 
