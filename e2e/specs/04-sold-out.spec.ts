@@ -22,8 +22,20 @@ test('the last unit sells and the next shopper sees "sold out"', async ({
   const detail = `/goods/${sale.id}`;
 
   // Shopper B has the page open, code typed, while one unit is left. B's page then stops
-  // refreshing (its clock is paused), as a page between two refreshes would.
+  // refreshing, as a page between two refreshes would: its clock is paused (no polling) and it
+  // has no push stream (the ticket is refused, so stock events cannot arrive ahead of the click).
   const slow = await newContext(browser);
+  await slow.route('**/api/events/ticket', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        code: 'RETRY',
+        message: 'The service is busy; please try again in a moment.',
+      }),
+    }),
+  );
+  guard.allow(503, '/api/events/ticket');
   // A fresh visit by B afterwards, in a browser of its own.
   const fresh = await newContext(browser);
   try {

@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './schemas.ts';
 export * from './messages.ts';
 export * from './app-error.ts';
+export * from './live.ts';
