@@ -1,17 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPool, migrate, type MysqlConfig } from '@seckill/db';
 import { OrderPublisher, queueNames, type QueueDepth, type QueueType } from '@seckill/queue';
-import { StockStore } from '@seckill/stock';
+import { deleteKeysWithPrefix, StockStore } from '@seckill/stock';
 import { loadConfig } from '@seckill/server';
-import amqp from 'amqplib';
+import {
+  freePort,
+  isolatedDeployment,
+  NodeChild,
+  removeDeployment,
+  REPO_ROOT,
+  sleep,
+} from '@seckill/test-stack';
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { freePort, REPO_ROOT };
 
 /** Where the bench sends its crowd, and how it reaches the same MySQL, Redis and RabbitMQ. */
 export interface Target {
@@ -43,69 +47,6 @@ const PROBE = pathToFileURL(fileURLToPath(new URL('./probe.ts', import.meta.url)
 const PROBE_LINE = '{"benchProbe":';
 
 /** A child process of the bench, with the tail of its output kept for error messages. */
-class Child {
-  readonly proc: ChildProcess;
-  private tail: string[] = [];
-  readonly exited: Promise<number | null>;
-
-  constructor(
-    readonly name: string,
-    script: string,
-    env: NodeJS.ProcessEnv,
-    onLine?: (line: string) => void,
-    nodeArgs: string[] = [],
-    imports: string[] = [],
-  ) {
-    const preload = imports.flatMap((m) => ['--import', m]);
-    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...preload, script], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Whole lines only: a chunk may end in the middle of one.
-    const reader = () => {
-      let rest = '';
-      return (chunk: Buffer) => {
-        const text = rest + chunk.toString('utf8');
-        const cut = text.lastIndexOf('\n');
-        rest = text.slice(cut + 1);
-        for (const line of text.slice(0, cut + 1).split('\n')) {
-          if (!line) continue;
-          onLine?.(line);
-          this.tail.push(line);
-          if (this.tail.length > 30) this.tail.shift();
-        }
-      };
-    };
-    this.proc.stdout?.on('data', reader());
-    this.proc.stderr?.on('data', reader());
-    this.exited = new Promise((r) => this.proc.once('exit', (code) => r(code)));
-  }
-
-  get running() {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-
-  output() {
-    return this.tail.join('\n');
-  }
-
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-  async stop(graceMs = 15_000) {
-    if (!this.running) return;
-    this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-/** Every child the bench started, so an exit or Ctrl-C can end them. */
-const children = new Set<Child>();
-process.on('exit', () => {
-  for (const c of children) if (c.running) c.proc.kill('SIGKILL');
-});
-
 export function startChild(
   name: string,
   script: string,
@@ -113,30 +54,12 @@ export function startChild(
   onLine?: (line: string) => void,
   nodeArgs: string[] = [],
   imports: string[] = [],
-) {
-  const c = new Child(name, script, env, onLine, nodeArgs, imports);
-  children.add(c);
-  void c.exited.then(() => children.delete(c));
-  return c;
-}
-export type { Child };
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+): NodeChild {
+  return new NodeChild(name, { script, env, onLine, nodeArgs, imports, keepLines: 30 });
 }
 
 /** The signal on which the children write a diagnostic report (with a report directory). */
 export const REPORT_SIGNAL = 'SIGUSR2';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The bench's connections to the stack under test, and — when it started the stack itself — the
@@ -147,8 +70,8 @@ export class Stack {
   readonly redis: Redis;
   readonly stock: StockStore;
   readonly publisher: OrderPublisher;
-  private api: Child | null = null;
-  private consumer: Child | null = null;
+  private api: NodeChild | null = null;
+  private consumer: NodeChild | null = null;
   private closed = false;
   private profileDir: string | null = null;
   private reportDir: string | null = null;
@@ -188,17 +111,17 @@ export class Stack {
       env?: Record<string, string>;
     } = {},
   ): Promise<Stack> {
-    const id = randomBytes(4).toString('hex');
+    const deployment = isolatedDeployment('bench');
     const port = await freePort();
     const base = loadConfig({ ...process.env, NODE_ENV: 'development' });
     const target: Target = {
       url: `http://127.0.0.1:${port}`,
-      mysql: { ...base.mysql, database: `seckill_bench_${id}` },
+      mysql: { ...base.mysql, database: deployment.database },
       redisUrl: base.redisUrl,
       amqpUrl: base.amqpUrl,
-      prefix: `bench${id}:`,
-      jwtSecret: randomBytes(32).toString('base64url'),
-      loadtestKey: randomBytes(16).toString('hex'),
+      prefix: deployment.prefix,
+      jwtSecret: deployment.jwtSecret,
+      loadtestKey: deployment.loadtestKey,
       own: true,
     };
     const env: NodeJS.ProcessEnv = {
@@ -208,10 +131,7 @@ export class Stack {
       PORT: String(port),
       HOST: '127.0.0.1',
       WEB_DIST: opts.webDist ?? '',
-      MYSQL_DATABASE: target.mysql.database,
-      SECKILL_PREFIX: target.prefix,
-      JWT_SECRET: target.jwtSecret,
-      SECKILL_LOADTEST_KEY: target.loadtestKey,
+      ...deployment.env,
       SECKILL_LAB: '1',
       // No order of the bench's expires while it runs (its sales end in 6 h too): the verdict
       // reads the selling path alone, whatever PAYMENT_TIMEOUT_MS the shell has.
@@ -372,34 +292,20 @@ export class Stack {
     await Promise.all([this.consumer?.stop(), this.api?.stop()]);
     await this.publisher.close();
     if (this.target.own && !opts.keep) {
-      await this.removeKeys(this.target.prefix).catch(() => {});
-      await this.removeQueues().catch(() => {});
-      await this.db.query(`DROP DATABASE IF EXISTS \`${this.target.mysql.database}\``);
+      await removeDeployment({
+        prefix: this.target.prefix,
+        database: this.target.mysql.database,
+        redis: this.redis,
+        amqpUrl: this.target.amqpUrl,
+        sql: this.db,
+      });
     }
     this.redis.disconnect();
     await this.db.end().catch(() => {});
   }
 
-  async removeKeys(prefix: string) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await this.redis.unlink(...keys);
-    } while (cursor !== '0');
-  }
-
-  private async removeQueues() {
-    const names = queueNames(this.target.prefix);
-    const conn = await amqp.connect(this.target.amqpUrl);
-    try {
-      const ch = await conn.createChannel();
-      for (const q of [names.orders, names.dead, names.expiryDelay, names.expiry])
-        await ch.deleteQueue(q);
-      await ch.deleteExchange(names.deadExchange);
-      await ch.deleteExchange(names.expiryExchange);
-    } finally {
-      await conn.close();
-    }
+  /** Removes the keys of a deployment the bench made beside its stack (the baseline's). */
+  removeKeys(prefix: string): Promise<void> {
+    return deleteKeysWithPrefix(this.redis, prefix);
   }
 }

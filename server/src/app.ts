@@ -13,7 +13,7 @@ import { eventRoutes } from './routes/events.ts';
 import { goodsRoutes } from './routes/goods.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/lab.ts';
-import { byIp } from './routes/by.ts';
+import { byIp } from './http/rate-keys.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { seckillRoutes } from './routes/seckill.ts';
 import { leanOrderRoute } from './http/order-route.ts';

@@ -3,8 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
 import { loadConsumerConfig, runConsumer } from '@seckill/consumer';
-import { deleteTopology, queueNames } from '@seckill/queue';
-import { deleteKeysWithPrefix } from '@seckill/stock';
+import { isolatedDeployment, removeDeployment } from '@seckill/test-stack';
 import type { SaleCreateBody } from '@seckill/contracts';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
@@ -36,18 +35,9 @@ export interface ApiResponse<T = any> {
  * MariaDB, Redis and RabbitMQ, an API listening on a free port, and a consumer.
  */
 export async function startHarness(opts: HarnessOptions = {}) {
-  const id = randomBytes(4).toString('hex');
-  const database = `seckill_t_${id}`;
-  const prefix = `t${id}:`;
-  const env = {
-    ...process.env,
-    NODE_ENV: 'test',
-    MYSQL_DATABASE: database,
-    SECKILL_PREFIX: prefix,
-    JWT_SECRET: `test-secret-${id}-0123456789abcdef0123456789`,
-    SECKILL_LOADTEST_KEY: `lt-${id}`,
-    ...opts.env,
-  };
+  const deployment = isolatedDeployment('t');
+  const { id, database, prefix } = deployment;
+  const env = { ...process.env, NODE_ENV: 'test', ...deployment.env, ...opts.env };
   const config = loadConfig(env);
   await migrate(config.mysql);
   const s = await createServices(config, log);
@@ -185,10 +175,14 @@ export async function startHarness(opts: HarnessOptions = {}) {
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
     agent.destroy();
-    await deleteKeysWithPrefix(s.redis, prefix);
-    await deleteTopology(config.amqpUrl, queueNames(prefix));
+    await removeDeployment({
+      prefix,
+      database,
+      redis: s.redis,
+      amqpUrl: config.amqpUrl,
+      sql: admin,
+    });
     await s.close();
-    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await admin.end();
   }
 

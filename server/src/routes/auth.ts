@@ -6,7 +6,7 @@ import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import type { Services } from '../services.ts';
-import { byIp } from './by.ts';
+import { byIp } from '../http/rate-keys.ts';
 
 // Verifying against this when the user does not exist keeps the timing of both failures alike.
 let noSuchUserHash: Promise<string> | null = null;

@@ -6,7 +6,7 @@ import { currentUser, requireLiveUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import type { Services } from '../services.ts';
-import { byUser } from './by.ts';
+import { byUser } from '../http/rate-keys.ts';
 
 const StreamQuery = z.strictObject({
   ticket: z.string().regex(/^[A-Za-z0-9_-]{32}$/),

@@ -13,7 +13,7 @@ import { parse } from '../http/body.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { cancelAndReturn, payForOrder } from '../seckill/lifecycle.ts';
 import type { Services } from '../services.ts';
-import { byUser } from './by.ts';
+import { byUser } from '../http/rate-keys.ts';
 
 export function orderRoutes(s: Services): Router {
   const r = new Router();

@@ -14,7 +14,7 @@ import { takeOrder } from '../http/order-route.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { makeCaptcha } from '../seckill/captcha.ts';
 import type { Services } from '../services.ts';
-import { byIp, byUser } from './by.ts';
+import { byIp, byUser } from '../http/rate-keys.ts';
 
 export function seckillRoutes(s: Services): Router {
   const r = new Router();

@@ -2,35 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, portOpen, REPO_ROOT } from '@seckill/test-stack';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const NGINX = '/usr/sbin/nginx';
 /** What nginx logs of each request here: which instances it tried, and what each answered. */
 const LOG_FORMAT = `'$request_method $uri $status "$upstream_addr" "$upstream_status"'`;
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /** One request nginx logged: the instances it tried in turn, and what each answered. */
 export interface Logged {
@@ -65,7 +43,7 @@ export async function startBalancer(apiPorts: number[]): Promise<Balancer> {
   await mkdir(join(dir, 'web'));
   await writeFile(join(dir, 'web', 'index.html'), '<!doctype html><title>Seckill</title>\n');
   const port = await freePort();
-  const template = await readFile(join(ROOT, 'deploy/nginx/cluster.conf.template'), 'utf8');
+  const template = await readFile(join(REPO_ROOT, 'deploy/nginx/cluster.conf.template'), 'utf8');
   const servers = apiPorts
     .map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`)
     .join('\n');
@@ -79,7 +57,7 @@ export async function startBalancer(apiPorts: number[]): Promise<Balancer> {
     .replace('@SERVERS@', servers)
     .replace('@LISTEN@', `127.0.0.1:${port}`)
     .replace('@WEB_ROOT@', join(dir, 'web'))
-    .replace('@SECKILL_CONF@', join(ROOT, 'deploy/nginx/seckill.conf'));
+    .replace('@SECKILL_CONF@', join(REPO_ROOT, 'deploy/nginx/seckill.conf'));
   await writeFile(join(dir, 'nginx.conf'), conf);
 
   let out = '';

@@ -110,8 +110,8 @@ describe('scenario 2: the consumer is killed halfway through draining', () => {
       5,
     );
     const atSignal = await ordersOf(goodsId);
-    const exit = new Promise<number | null>((r) => consumer.child.once('exit', (code) => r(code)));
-    consumer.child.kill('SIGTERM');
+    const exit = new Promise<number | null>((r) => consumer.proc.once('exit', (code) => r(code)));
+    consumer.proc.kill('SIGTERM');
     const signalMs = Date.now() - drainStarted;
     expect(await exit).toBe(0);
     expect(consumer.output()).toMatch(/stopped cleanly/);

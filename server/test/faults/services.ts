@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import { promisify } from 'node:util';
+import { portOpen } from '@seckill/test-stack';
 
 const run = promisify(execFile);
 
@@ -22,16 +22,7 @@ export const SERVICES = {
 } as const;
 export type ServiceName = keyof typeof SERVICES;
 
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
+export { portOpen };
 
 async function waitPort(port: number, open: boolean, ms: number) {
   const until = Date.now() + ms;

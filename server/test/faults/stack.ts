@@ -1,54 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { ConsistencyReport } from '@seckill/contracts';
 import { createPool, hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
-import { deleteTopology, OrderPublisher, queueNames } from '@seckill/queue';
-import { deleteKeysWithPrefix, StockStore } from '@seckill/stock';
+import { OrderPublisher, queueNames } from '@seckill/queue';
+import { StockStore } from '@seckill/stock';
+import {
+  freePort,
+  isolatedDeployment,
+  NodeChild,
+  removeDeployment,
+  sleep,
+  waitFor,
+} from '@seckill/test-stack';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { TokenService } from '../../src/http/auth.ts';
 import { checkSaleSettled } from '../../src/seckill/consistency.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** One process of the deployment, with the port it serves on (0 for a consumer). */
+export type Proc = NodeChild & { port: number };
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-export interface Proc {
-  port: number;
-  child: ChildProcess;
-  output: () => string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-  /** SIGSTOP: the process holds what it has in hand and does nothing until `resume`. */
-  pause(): void;
-  /** SIGCONT. */
-  resume(): void;
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `cond` until it holds; throws after `ms` naming what was awaited. */
-export async function waitFor(
-  what: string,
-  cond: () => boolean | Promise<boolean>,
-  ms: number,
-  everyMs = 20,
-): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+export { sleep, waitFor };
 
 /** How a verdict was reached: it waited for the reconciler's window, then for exact books. */
 export interface Settled {
@@ -64,14 +35,12 @@ export interface Settled {
  * process), sharing their own database, Redis key prefix and queue names on the real services.
  */
 export async function startStack(env: Record<string, string> = {}) {
-  const id = randomBytes(4).toString('hex');
+  const deployment = isolatedDeployment('f');
+  const { id } = deployment;
   const base: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
-    MYSQL_DATABASE: `seckill_f_${id}`,
-    SECKILL_PREFIX: `f${id}:`,
-    JWT_SECRET: `fault-secret-${id}-0123456789abcdef0123456789`,
-    SECKILL_LOADTEST_KEY: `lt-${id}`,
+    ...deployment.env,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     RECONCILE_INTERVAL_MS: '1000',
     RECONCILE_GRACE_MS: '3000',
@@ -95,54 +64,19 @@ export async function startStack(env: Record<string, string> = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
   const procs = new Set<Proc>();
 
-  function spawnProc(
+  async function spawnProc(
     script: string,
     port: number,
     extra: Record<string, string>,
     ready: RegExp,
   ): Promise<Proc> {
-    let out = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: ROOT,
-      env: { ...base, PORT: String(port), ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const proc: Proc = {
-      port,
-      child,
-      output: () => out,
-      async kill(signal = 'SIGTERM') {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill(signal);
-        // A stopped process handles nothing but SIGKILL until it is continued.
-        if (signal !== 'SIGKILL') child.kill('SIGCONT');
-        await exited;
-        procs.delete(proc);
-      },
-      pause() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGSTOP');
-      },
-      resume() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGCONT');
-      },
-    };
+    const proc = Object.assign(
+      new NodeChild(script, { script, env: { ...base, PORT: String(port), ...extra } }),
+      { port },
+    );
     procs.add(proc);
-    return new Promise((resolve, reject) => {
-      const onData = (d: Buffer) => {
-        out += d.toString();
-        if (ready.test(out)) resolve(proc);
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) =>
-        reject(new Error(`${script} exited with ${code}: ${out.slice(-2000)}`)),
-      );
-      setTimeout(
-        () => reject(new Error(`${script} did not start: ${out.slice(-2000)}`)),
-        30_000,
-      ).unref();
-    });
+    void proc.exited.then(() => procs.delete(proc));
+    return proc.waitForLine(ready);
   }
 
   const startApi = async (extra: Record<string, string> = {}) =>
@@ -248,10 +182,14 @@ export async function startStack(env: Record<string, string> = {}) {
   async function stop() {
     for (const p of [...procs]) await p.kill('SIGKILL');
     agent.destroy();
-    await deleteKeysWithPrefix(redis, base.SECKILL_PREFIX ?? '');
     await publisher.close();
-    await deleteTopology(base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', names);
-    await db.query(`DROP DATABASE IF EXISTS \`${mysqlCfg.database}\``);
+    await removeDeployment({
+      prefix: deployment.prefix,
+      database: deployment.database,
+      redis,
+      amqpUrl: base.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+      sql: db,
+    });
     await db.end();
     redis.disconnect();
   }
