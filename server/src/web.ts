@@ -73,7 +73,10 @@ export function serveWeb(root: string, limit?: Middleware): Middleware {
     let asset = rel === '/' ? undefined : assets.get(rel);
     if (!asset) {
       if (ctx.path === '/healthz' || ctx.path === '/readyz') return next();
-      if (extname(rel) !== '' && !ctx.accepts('html')) return next();
+      // A missing file is a 404, never the page: a stale chunk must fail as a script, not parse HTML.
+      // Only a navigation (it asks for text/html by name) to a path with a dot gets the page.
+      if (rel.startsWith('/assets/')) return next();
+      if (extname(rel) !== '' && !(ctx.get('accept') ?? '').includes('text/html')) return next();
       rel = '/index.html';
       asset = assets.get(rel);
       if (!asset) return next();

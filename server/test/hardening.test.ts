@@ -67,9 +67,17 @@ describe('the browser side', () => {
     // A file that appears after start is not served: nothing is looked up (or kept) per URL.
     writeFileSync(join(dist, 'assets', 'late.js'), 'late');
     const late = await get('/assets/late.js', { accept: 'text/html' });
-    expect(late.body.toString()).toContain('<!doctype html>');
+    expect(late.status).toBe(404);
+    expect(late.body.toString()).not.toContain('late');
+    // A missing chunk is a 404, not the page parsed as a script; a client route is the page.
     const missing = await get(`/assets/${randomBytes(8).toString('hex')}.js`, { accept: '*/*' });
-    expect([404, 200]).toContain(missing.status);
+    expect(missing.status).toBe(404);
+    expect(missing.body.toString()).not.toContain('<!doctype html>');
+    const dotted = await get(`/x/${randomBytes(4).toString('hex')}.map`, { accept: '*/*' });
+    expect(dotted.status).toBe(404);
+    const route = await get(`/goods/${randomBytes(2).readUInt16BE()}`, { accept: 'text/html' });
+    expect(route.status).toBe(200);
+    expect(route.body.toString()).toContain('<!doctype html>');
     let limited = 0;
     for (let i = 0; i < 40; i += 1) {
       const batch = await Promise.all(
