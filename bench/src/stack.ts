@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPool, migrate, type MysqlConfig } from '@seckill/db';
 import { OrderPublisher, queueNames, type QueueDepth, type QueueType } from '@seckill/queue';
-import { StockStore } from '@seckill/stock';
+import { createRedis, deleteKeysWithPrefix, StockStore, type RedisClient } from '@seckill/stock';
 import { loadConfig } from '@seckill/server';
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +17,8 @@ export interface Target {
   url: string;
   mysql: MysqlConfig;
   redisUrl: string;
+  /** Non-empty: the Redis Cluster the stack uses instead of `redisUrl`. */
+  redisClusterNodes: Array<{ host: string; port: number }>;
   amqpUrl: string;
   prefix: string;
   jwtSecret: string;
@@ -144,7 +145,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class Stack {
   readonly db: Pool;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly stock: StockStore;
   readonly publisher: OrderPublisher;
   private api: Child | null = null;
@@ -161,7 +162,7 @@ export class Stack {
     readonly settings: StackSettings,
   ) {
     this.db = createPool(target.mysql, { connectionLimit: 4 });
-    this.redis = new Redis(target.redisUrl, { maxRetriesPerRequest: 2 });
+    this.redis = createRedis(target, { maxRetriesPerRequest: 2 });
     this.stock = new StockStore(this.redis, target.prefix);
     // The order queue is declared with the type the API and consumer declare it with: a queue's
     // type cannot change once it exists.
@@ -195,6 +196,7 @@ export class Stack {
       url: `http://127.0.0.1:${port}`,
       mysql: { ...base.mysql, database: `seckill_bench_${id}` },
       redisUrl: base.redisUrl,
+      redisClusterNodes: base.redisClusterNodes,
       amqpUrl: base.amqpUrl,
       prefix: `bench${id}:`,
       jwtSecret: randomBytes(32).toString('base64url'),
@@ -253,6 +255,7 @@ export class Stack {
       url: url.replace(/\/$/, ''),
       mysql: cfg.mysql,
       redisUrl: cfg.redisUrl,
+      redisClusterNodes: cfg.redisClusterNodes,
       amqpUrl: cfg.amqpUrl,
       prefix: cfg.prefix,
       jwtSecret: cfg.jwtSecret,
@@ -381,12 +384,7 @@ export class Stack {
   }
 
   async removeKeys(prefix: string) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await this.redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(this.redis, prefix);
   }
 
   private async removeQueues() {

@@ -1,6 +1,5 @@
 import { mysqlConfigFromEnv } from '@seckill/db';
-import { deleteKeysWithPrefix } from '@seckill/stock';
-import { Redis } from 'ioredis';
+import { createRedis, deleteKeysWithPrefix } from '@seckill/stock';
 import mysql from 'mysql2/promise';
 import { E2E } from './env.ts';
 
@@ -8,7 +7,7 @@ import { E2E } from './env.ts';
 const conn = await mysql.createConnection({ ...mysqlConfigFromEnv(), database: undefined });
 await conn.query(`DROP DATABASE IF EXISTS \`${E2E.database}\``);
 await conn.end();
-const redis = new Redis(E2E.redisUrl);
+const redis = createRedis(E2E.redis);
 await deleteKeysWithPrefix(redis, E2E.prefix);
 redis.disconnect();
 console.log(`[e2e] reset database ${E2E.database} and keys ${E2E.prefix}*`);

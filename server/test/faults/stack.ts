@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { ConsistencyReport } from '@seckill/contracts';
 import { createPool, hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
 import { deleteTopology, OrderPublisher, queueNames } from '@seckill/queue';
-import { deleteKeysWithPrefix, StockStore } from '@seckill/stock';
-import { Redis } from 'ioredis';
+import { createRedis, deleteKeysWithPrefix, StockStore } from '@seckill/stock';
 import { expect } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { TokenService } from '../../src/http/auth.ts';
 import { checkSaleSettled } from '../../src/seckill/consistency.ts';
 
@@ -80,7 +80,7 @@ export async function startStack(env: Record<string, string> = {}) {
   const mysqlCfg = mysqlConfigFromEnv(base);
   await migrate(mysqlCfg);
   const db = createPool(mysqlCfg, { connectionLimit: 4 });
-  const redis = new Redis(base.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  const redis = createRedis(loadConfig(base), { maxRetriesPerRequest: 1 });
   redis.on('error', () => {});
   const stock = new StockStore(redis, base.SECKILL_PREFIX ?? '');
   const names = queueNames(base.SECKILL_PREFIX ?? '');
