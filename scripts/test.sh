@@ -19,6 +19,14 @@ docker-compose --env-file deploy/compose.env.example -f docker-compose.yml confi
 docker-compose --env-file deploy/compose.env.example -f docker-compose.yml -f deploy/compose.services.yml config -q
 say "unit and integration tests (real MariaDB, Redis, RabbitMQ)"
 pnpm --silent exec vitest run
+# The same Lua scripts and a burst through the whole stack on a local three-master Redis Cluster,
+# torn down however the step ends.
+say "Redis Cluster: stock, hash-slot and burst tests (vitest.cluster.config.ts)"
+trap 'bash scripts/redis-cluster.sh stop >/dev/null' EXIT
+bash scripts/redis-cluster.sh start
+pnpm --silent exec vitest run --config vitest.cluster.config.ts
+bash scripts/redis-cluster.sh stop
+trap - EXIT
 # On their own, one file at a time: some stop and restart the local MariaDB and RabbitMQ. CI size
 # (a few minutes); `pnpm test:faults` runs the same scenarios at full size.
 say "fault scenarios, CI size (server/test/faults, one at a time)"

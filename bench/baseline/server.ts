@@ -8,8 +8,8 @@
  * whole success branch (path, window, buyer, DECR, buyer mark) like a winning order.
  */
 import { createServer } from 'node:http';
-import { StockStore } from '@seckill/stock';
-import { Redis } from 'ioredis';
+import { readEnv, SharedEnv } from '@seckill/env';
+import { createRedis, StockStore } from '@seckill/stock';
 
 const GOODS_ID = 1;
 const PATH = 'baselinepath0123456789abcdefghij';
@@ -18,7 +18,9 @@ async function main() {
   const prefix = process.env.BASELINE_PREFIX ?? 'baseline:';
   const paths = Number(process.env.BASELINE_PATHS ?? 200_000);
   // The same client settings as the API's (auto-pipelining on).
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+  const e = readEnv(SharedEnv.pick({ REDIS_URL: true, REDIS_CLUSTER_NODES: true }));
+  const target = { redisUrl: e.REDIS_URL, redisClusterNodes: e.REDIS_CLUSTER_NODES };
+  const redis = createRedis(target, {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
   });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPool, migrate, type MysqlConfig } from '@seckill/db';
 import { OrderPublisher, queueNames, type QueueDepth, type QueueType } from '@seckill/queue';
-import { deleteKeysWithPrefix, StockStore } from '@seckill/stock';
+import { createRedis, deleteKeysWithPrefix, StockStore, type RedisClient } from '@seckill/stock';
 import { loadConfig } from '@seckill/server';
 import {
   freePort,
@@ -12,7 +12,6 @@ import {
   REPO_ROOT,
   sleep,
 } from '@seckill/test-stack';
-import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 
 export { freePort, REPO_ROOT };
@@ -22,6 +21,8 @@ export interface Target {
   url: string;
   mysql: MysqlConfig;
   redisUrl: string;
+  /** Non-empty: the Redis Cluster the stack uses instead of `redisUrl`. */
+  redisClusterNodes: Array<{ host: string; port: number }>;
   amqpUrl: string;
   prefix: string;
   jwtSecret: string;
@@ -67,7 +68,7 @@ export const REPORT_SIGNAL = 'SIGUSR2';
  */
 export class Stack {
   readonly db: Pool;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly stock: StockStore;
   readonly publisher: OrderPublisher;
   private api: NodeChild | null = null;
@@ -84,7 +85,7 @@ export class Stack {
     readonly settings: StackSettings,
   ) {
     this.db = createPool(target.mysql, { connectionLimit: 4 });
-    this.redis = new Redis(target.redisUrl, { maxRetriesPerRequest: 2 });
+    this.redis = createRedis(target, { maxRetriesPerRequest: 2 });
     this.stock = new StockStore(this.redis, target.prefix);
     // The order queue is declared with the type the API and consumer declare it with: a queue's
     // type cannot change once it exists.
@@ -118,6 +119,7 @@ export class Stack {
       url: `http://127.0.0.1:${port}`,
       mysql: { ...base.mysql, database: deployment.database },
       redisUrl: base.redisUrl,
+      redisClusterNodes: base.redisClusterNodes,
       amqpUrl: base.amqpUrl,
       prefix: deployment.prefix,
       jwtSecret: deployment.jwtSecret,
@@ -173,6 +175,7 @@ export class Stack {
       url: url.replace(/\/$/, ''),
       mysql: cfg.mysql,
       redisUrl: cfg.redisUrl,
+      redisClusterNodes: cfg.redisClusterNodes,
       amqpUrl: cfg.amqpUrl,
       prefix: cfg.prefix,
       jwtSecret: cfg.jwtSecret,

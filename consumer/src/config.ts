@@ -22,6 +22,7 @@ export function loadConsumerConfig(env: Record<string, string | undefined> = pro
   return {
     mysql: mysqlConfigFromEnv(env),
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     amqpUrl: e.AMQP_URL,
     prefix: e.SECKILL_PREFIX,
     queueType: e.AMQP_QUEUE_TYPE,

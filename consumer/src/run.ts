@@ -1,7 +1,6 @@
 import { createPool } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
-import { publishUserEvents, saleEventsChannel, StockStore } from '@seckill/stock';
-import { Redis } from 'ioredis';
+import { createRedis, publishUserEvents, saleEventsChannel, StockStore } from '@seckill/stock';
 import type { Logger } from 'pino';
 import type { ConsumerConfig } from './config.ts';
 import { OrderConsumer } from './consumer.ts';
@@ -9,7 +8,7 @@ import { OrderConsumer } from './consumer.ts';
 /** Connects a consumer process's parts; `stop()` closes them in order. */
 export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
   const db = createPool(cfg.mysql, { connectionLimit: 4 });
-  const redis = new Redis(cfg.redisUrl, {
+  const redis = createRedis(cfg, {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 100, 2000),

@@ -8,8 +8,7 @@ import {
   type Page,
 } from '@playwright/test';
 import type { AuthResponse, Order, Sale } from '@seckill/contracts';
-import { saleKeys } from '@seckill/stock';
-import { Redis } from 'ioredis';
+import { createRedis, saleKeys, type RedisClient } from '@seckill/stock';
 import { BASE_URL, E2E } from './env.ts';
 
 export { expect };
@@ -26,8 +25,8 @@ export interface Guard {
   watch(page: Page): void;
 }
 
-let redis: Redis | null = null;
-const redisClient = () => (redis ??= new Redis(E2E.redisUrl));
+let redis: RedisClient | null = null;
+const redisClient = () => (redis ??= createRedis(E2E.redis));
 
 /**
  * Every test fails on a console error or a failed request the page did not expect: a broken

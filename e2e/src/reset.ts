@@ -1,12 +1,12 @@
 import { mysqlConfigFromEnv } from '@seckill/db';
 import { removeDeployment } from '@seckill/test-stack';
-import { Redis } from 'ioredis';
+import { createRedis } from '@seckill/stock';
 import mysql from 'mysql2/promise';
 import { E2E } from './env.ts';
 
 /** A clean slate for each run: the e2e database, keys and queues go; the start command makes them anew. */
 const sql = await mysql.createConnection({ ...mysqlConfigFromEnv(), database: undefined });
-const redis = new Redis(E2E.redisUrl);
+const redis = createRedis(E2E.redis);
 await removeDeployment({
   prefix: E2E.prefix,
   database: E2E.database,

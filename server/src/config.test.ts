@@ -25,6 +25,15 @@ describe('config', () => {
       database: 'seckill',
     });
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.redisClusterNodes).toEqual([]);
+    expect(
+      loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7101, redis-b:7102' }).redisClusterNodes,
+    ).toEqual([
+      { host: '127.0.0.1', port: 7101 },
+      { host: 'redis-b', port: 7102 },
+    ]);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'h:70000' })).toThrow(/REDIS_CLUSTER_NODES/);
     expect(loadConfig({ LIMIT_PATH_PER_USER: '3' }).limits.path.max).toBe(3);
     expect(() => loadConfig({ LIMIT_PATH_PER_USER: 'many' })).toThrow(/LIMIT_PATH_PER_USER/);
   });

@@ -71,6 +71,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDist: e.WEB_DIST,
     mysql,
     redisUrl: e.REDIS_URL,
+    /** Non-empty: a Redis Cluster's seed nodes, used instead of `redisUrl`. */
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     amqpUrl: e.AMQP_URL,
     /** Prefix of every Redis key and queue name: keeps deployments and test runs apart. */
     prefix: e.SECKILL_PREFIX,

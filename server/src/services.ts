@@ -1,8 +1,7 @@
 import { createPool } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
 import { WalletPayments, type PaymentProvider } from '@seckill/orders';
-import { StockStore, type UserEvent } from '@seckill/stock';
-import { Redis } from 'ioredis';
+import { createRedis, StockStore, type RedisClient, type UserEvent } from '@seckill/stock';
 import type { Pool } from 'mysql2/promise';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -23,7 +22,7 @@ export interface Services {
   config: Config;
   log: Logger;
   db: Pool;
-  redis: Redis;
+  redis: RedisClient;
   stock: StockStore;
   publisher: OrderPublisher;
   tokens: TokenService;
@@ -48,8 +47,8 @@ export interface Services {
   close(): Promise<void>;
 }
 
-function redisClient(url: string) {
-  return new Redis(url, {
+function redisClient(config: Config) {
+  return createRedis(config, {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,
@@ -60,8 +59,9 @@ function redisClient(url: string) {
 export async function createServices(config: Config, log?: Logger): Promise<Services> {
   const logger = log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const db = createPool(config.mysql, { connectionLimit: 20 });
-  const redis = redisClient(config.redisUrl);
-  const sub = redisClient(config.redisUrl);
+  const redis = redisClient(config);
+  // Subscribed, a connection takes no other command; on a cluster PUBLISH reaches every node.
+  const sub = redisClient(config);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
   sub.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber'));
   const stock = new StockStore(redis, config.prefix);

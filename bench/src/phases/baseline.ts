@@ -19,6 +19,9 @@ export async function measureBaseline(b: Bench, token: string): Promise<Endpoint
     {
       ...process.env,
       REDIS_URL: b.stack.target.redisUrl,
+      REDIS_CLUSTER_NODES: b.stack.target.redisClusterNodes
+        .map((n) => `${n.host}:${n.port}`)
+        .join(','),
       BASELINE_PREFIX: prefix,
       // A waiting path for every request the baseline could possibly get.
       BASELINE_PATHS: String(Math.min(2_000_000, 40_000 * b.opts.duration)),

@@ -28,6 +28,27 @@ export const flag = () =>
       .transform((v) => v === '1'),
   );
 
+/** `host:port,host:port,…`: the seed nodes of a Redis Cluster; empty = the one server of REDIS_URL. */
+export const hostPorts = () =>
+  z.preprocess(
+    blank,
+    z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const nodes = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => /^(.+):(\d{1,5})$/.exec(s));
+        if (nodes.some((m) => !m || Number(m[2]) < 1 || Number(m[2]) > 65535)) {
+          ctx.addIssue({ code: 'custom', message: 'must be host:port,host:port,…' });
+          return z.NEVER;
+        }
+        return nodes.map((m) => ({ host: m![1]!, port: Number(m![2]) }));
+      }),
+  );
+
 export const SharedEnv = z.object({
   NODE_ENV: text('development'),
   MYSQL_HOST: text('127.0.0.1'),
@@ -36,6 +57,8 @@ export const SharedEnv = z.object({
   MYSQL_PASSWORD: z.string().default(''),
   MYSQL_DATABASE: text('seckill'),
   REDIS_URL: text('redis://127.0.0.1:6379'),
+  /** Set, every process talks to this Redis Cluster instead of REDIS_URL. */
+  REDIS_CLUSTER_NODES: hostPorts(),
   AMQP_URL: text('amqp://guest:guest@127.0.0.1:5672'),
   /** Prefix of every Redis key and queue name: keeps deployments and test runs apart. */
   SECKILL_PREFIX: z.string().default(''),

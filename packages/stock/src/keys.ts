@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, unlinkKeys, type RedisClient } from './redis.ts';
 
 /**
  * The Redis keyspace shared by the API and the consumer. Every key of one sale carries the same
@@ -34,13 +34,11 @@ export const saleEventsChannel = (prefix: string) => `${prefix}sk:events`;
  */
 export const userEventsChannel = (prefix: string) => `${prefix}sk:user-events`;
 
-/** Deletes every key of a deployment (tests, benches, tools): what FLUSHALL would do to it alone. */
-export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+/**
+ * Deletes every key of a deployment (tests, benches, tools): what FLUSHALL would do to it alone.
+ * On a cluster it scans every master, since each holds only its own slots.
+ */
+export async function deleteKeysWithPrefix(redis: RedisClient, prefix: string): Promise<void> {
   if (!prefix) throw new Error('refusing to delete every key: no prefix');
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await scanKeys(redis, `${prefix}*`, (keys) => unlinkKeys(redis, keys));
 }

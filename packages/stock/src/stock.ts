@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
 import { saleKeys } from './keys.ts';
+import type { RedisClient } from './redis.ts';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
@@ -82,7 +82,7 @@ export class StockStore {
   private readonly cmd: StockCommands;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix: string,
   ) {
     for (const [name, def] of Object.entries(SCRIPTS)) {

@@ -1,6 +1,6 @@
 import type { ShopEvent } from '@seckill/contracts';
-import type { Redis } from 'ioredis';
 import { userEventsChannel } from './keys.ts';
+import type { RedisClient } from './redis.ts';
 
 /** One event for one shopper, as it travels between processes. */
 export interface UserEvent {
@@ -10,7 +10,7 @@ export interface UserEvent {
 
 /** Announces many shopper events in one message (a consumer's batch is one publish, not N). */
 export async function publishUserEvents(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   events: UserEvent[],
 ): Promise<void> {

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { saleKeys, StockStore, type SaleWindow } from '../src/index.ts';
+import { deleteKeysWithPrefix, saleKeys, StockStore, type SaleWindow } from '../src/index.ts';
+import { testRedis } from './redis.ts';
 
 const prefix = `ts${randomBytes(4).toString('hex')}:`;
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = testRedis();
 const stock = new StockStore(redis, prefix);
 let goodsId = 0;
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeysWithPrefix(redis, prefix);
   await redis.quit();
 });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deleteTopology, queueNames } from '@seckill/queue';
 import { deleteKeysWithPrefix } from '@seckill/stock';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@seckill/stock';
 
 /**
  * A deployment of its own on the shared MariaDB, Redis and RabbitMQ: a database, a key prefix
@@ -52,7 +52,7 @@ interface Sql {
 export async function removeDeployment(d: {
   prefix: string;
   database: string;
-  redis: Redis;
+  redis: RedisClient;
   amqpUrl: string;
   sql: Sql;
 }): Promise<void> {

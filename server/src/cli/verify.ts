@@ -1,8 +1,7 @@
 import { createPool } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
-import { StockStore } from '@seckill/stock';
+import { createRedis, StockStore } from '@seckill/stock';
 import type { ConsistencyReport } from '@seckill/contracts';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../config.ts';
 import { checkSaleSettled } from '../seckill/consistency.ts';
 import { GoodsStore } from '../stores/goods.ts';
@@ -17,7 +16,7 @@ async function main() {
   const only = args.find((a) => /^\d+$/.test(a));
   const config = loadConfig();
   const db = createPool(config.mysql, { connectionLimit: 2 });
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(config, { maxRetriesPerRequest: 1 });
   const publisher = new OrderPublisher({
     url: config.amqpUrl,
     names: queueNames(config.prefix, config.queueType),

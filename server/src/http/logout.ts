@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '@seckill/stock';
 import type { TokenService } from './auth.ts';
 
 /**
@@ -13,8 +13,8 @@ export class TokenRevocations {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly sub: Redis,
+    private readonly redis: RedisClient,
+    private readonly sub: RedisClient,
     private readonly tokens: TokenService,
     prefix: string,
   ) {
@@ -30,19 +30,11 @@ export class TokenRevocations {
       if (jti && exp) this.tokens.revoke(jti, Number(exp));
     });
     await this.sub.subscribe(this.channel);
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        `${this.keyPrefix}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      const values = keys.length ? await this.redis.mget(...keys) : [];
+    await scanKeys(this.redis, `${this.keyPrefix}*`, async (keys) => {
+      // One GET per key, not MGET: on a cluster the keys lie in different slots.
+      const values = await Promise.all(keys.map((k) => this.redis.get(k)));
       keys.forEach((k, i) => this.tokens.revoke(k.slice(this.keyPrefix.length), Number(values[i])));
-    } while (cursor !== '0');
+    });
     this.timer = setInterval(() => this.tokens.prune(), 60_000);
     this.timer.unref();
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@seckill/stock';
 import type { Context, Middleware } from 'koa';
 import type { Limit } from '../config.ts';
 import { AppError } from './errors.ts';
@@ -14,7 +14,7 @@ export interface Limiter {
 /** Shared by every API instance: a limit holds across a load balancer. */
 export class RedisLimiter implements Limiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     if (!('skWindow' in redis))

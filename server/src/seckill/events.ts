@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { saleEventsChannel } from '@seckill/stock';
+import { saleEventsChannel, type RedisClient } from '@seckill/stock';
 
 /** What one instance tells the others about a sale: its details or stock changed. */
 export interface SaleEvent {
@@ -11,8 +10,8 @@ export class SaleEvents {
   private readonly channel: string;
 
   constructor(
-    private readonly pub: Redis,
-    private readonly sub: Redis,
+    private readonly pub: RedisClient,
+    private readonly sub: RedisClient,
     prefix: string,
   ) {
     this.channel = saleEventsChannel(prefix);

@@ -4,10 +4,10 @@ import type { ShopEvent } from '@seckill/contracts';
 import {
   publishUserEvents,
   userEventsChannel,
+  type RedisClient,
   type StockStore,
   type UserEvent,
 } from '@seckill/stock';
-import type { Redis } from 'ioredis';
 
 export interface PushOptions {
   prefix: string;
@@ -48,8 +48,8 @@ export class PushHub {
   private streams = 0;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly sub: Redis,
+    private readonly redis: RedisClient,
+    private readonly sub: RedisClient,
     private readonly stock: StockStore,
     private readonly o: PushOptions,
   ) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { ConsistencyReport } from '@seckill/contracts';
 import { createPool, hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
-import { StockStore } from '@seckill/stock';
+import { createRedis, StockStore } from '@seckill/stock';
 import {
   freePort,
   isolatedDeployment,
@@ -11,8 +11,8 @@ import {
   sleep,
   waitFor,
 } from '@seckill/test-stack';
-import { Redis } from 'ioredis';
 import { expect } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { TokenService } from '../../src/http/auth.ts';
 import { checkSaleSettled } from '../../src/seckill/consistency.ts';
 
@@ -49,7 +49,7 @@ export async function startStack(env: Record<string, string> = {}) {
   const mysqlCfg = mysqlConfigFromEnv(base);
   await migrate(mysqlCfg);
   const db = createPool(mysqlCfg, { connectionLimit: 4 });
-  const redis = new Redis(base.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  const redis = createRedis(loadConfig(base), { maxRetriesPerRequest: 1 });
   redis.on('error', () => {});
   const stock = new StockStore(redis, base.SECKILL_PREFIX ?? '');
   const names = queueNames(base.SECKILL_PREFIX ?? '');
