@@ -363,6 +363,7 @@ export default {
         'Queue depth and dead letters over the last {minutes} min. Latest {depth} queued, {dead} dead letters.',
       stock: 'Stock left per sale: {list}.',
       stockItem: '{name} {left} of {total}',
+      stockUnknown: '{name} {status}',
     },
     notInRedis: 'not in Redis',
   },

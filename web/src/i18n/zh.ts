@@ -363,6 +363,7 @@ const zh: typeof en = {
       queue: '最近 {minutes} 分钟的队列积压与死信。最新积压 {depth}，死信 {dead}。',
       stock: '各秒杀剩余库存：{list}。',
       stockItem: '{name} 剩 {left}/{total}',
+      stockUnknown: '{name}：{status}',
     },
     notInRedis: '不在 Redis 中',
   },
