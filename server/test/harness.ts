@@ -46,6 +46,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     SECKILL_PREFIX: prefix,
     JWT_SECRET: `test-secret-${id}-0123456789abcdef0123456789`,
     SECKILL_LOADTEST_KEY: `lt-${id}`,
+    // Each process of the harness serves its metrics on a free port.
+    METRICS_PORT: '0',
     ...opts.env,
   };
   const config = loadConfig(env);
@@ -185,6 +187,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
     agent.destroy();
+    // Its last flush first: else it would write live keys after they are deleted.
+    await s.metrics.close();
     await deleteKeysWithPrefix(s.redis, prefix);
     await deleteTopology(config.amqpUrl, queueNames(prefix));
     await s.close();
