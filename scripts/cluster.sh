@@ -88,6 +88,11 @@ status() {
           i=${name#api-}
           printf '  %-12s pid %-8s http://127.0.0.1:%-5s %s\n' "$name" "$pid" "$((API_BASE_PORT + i - 1))" \
             "$(instance_of "http://127.0.0.1:$((API_BASE_PORT + i - 1))/healthz" || echo 'not answering')"
+          metrics_line $((i - 1))
+          ;;
+        consumer-*)
+          printf '  %-12s pid %s\n' "$name" "$pid"
+          metrics_line $((API_INSTANCES + ${name#consumer-} - 1))
           ;;
         *) printf '  %-12s pid %s\n' "$name" "$pid" ;;
       esac
@@ -125,6 +130,11 @@ pnpm --silent seed
 
 # Each process may expose its metrics on its own port, never through nginx: with METRICS_PORT set,
 # API n gets METRICS_PORT + n − 1 and consumer n the ports after the APIs'.
+metrics_line() { # offset → where that process's metrics are, if any
+  if [ -n "${METRICS_BASE:-}" ] && [ "$METRICS_BASE" != 0 ]; then
+    printf '  %-12s metrics http://127.0.0.1:%s/metrics\n' '' "$((METRICS_BASE + $1))"
+  fi
+}
 metrics_env() { # offset → METRICS_PORT=… or nothing
   if [ -n "${METRICS_BASE:-}" ] && [ "$METRICS_BASE" != 0 ]; then echo "METRICS_PORT=$((METRICS_BASE + $1))"; fi
 }

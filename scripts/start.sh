@@ -25,7 +25,11 @@ fi
 
 mkdir -p .run
 say "starting the order consumer (log: .run/consumer.log)"
-(cd consumer && exec node --env-file-if-exists=../.env --import tsx src/main.ts) >>.run/consumer.log 2>&1 &
+# The API and the consumer each need their own metrics port: the consumer takes the next one.
+METRICS=${METRICS_PORT:-$( (sed -n 's/^METRICS_PORT=\([0-9]*\).*/\1/p' .env 2>/dev/null || true) | tail -1)}
+CONSUMER_METRICS=()
+if [ -n "$METRICS" ] && [ "$METRICS" != 0 ]; then CONSUMER_METRICS=(METRICS_PORT=$((METRICS + 1))); fi
+(cd consumer && exec env "${CONSUMER_METRICS[@]}" node --env-file-if-exists=../.env --import tsx src/main.ts) >>.run/consumer.log 2>&1 &
 CONSUMER=$!
 API=
 # Stopping this script (Ctrl-C, SIGTERM) stops both: each finishes its work in flight first.

@@ -34,6 +34,8 @@ export function loadConsumerConfig(env: Record<string, string | undefined> = pro
     sweepIntervalMs: e.EXPIRY_SWEEP_INTERVAL_MS,
     sweepGraceMs: e.EXPIRY_SWEEP_GRACE_MS,
     confirmTimeoutMs: e.PUBLISH_CONFIRM_TIMEOUT_MS || 3000,
+    /** Prometheus metrics on a port of their own (null = none). */
+    metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }
 export type ConsumerConfig = ReturnType<typeof loadConsumerConfig>;

@@ -16,6 +16,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { backoffMs, classify, PermanentFailure } from './errors.ts';
 import { Expirer } from './expirer.ts';
+import type { BatchObserver } from './metrics.ts';
 import { writeSaleOrders, type WriteOutcome } from './writer.ts';
 
 export interface ConsumerOptions {
@@ -46,6 +47,8 @@ export interface ConsumerOptions {
   sweepGraceMs: number;
   /** Deadline messages taken at once. */
   expiryPrefetch?: number;
+  /** Told of each batch and each commit (metrics). */
+  metrics?: BatchObserver;
 }
 
 interface Delivery {
@@ -247,6 +250,7 @@ export class OrderConsumer {
 
   private async process(batch: Parsed[]) {
     this.counters.batches += 1;
+    this.o.metrics?.batch(batch.length);
     const bySale = new Map<number, Parsed[]>();
     for (const p of batch) {
       const group = bySale.get(p.order.goodsId) ?? [];
@@ -282,6 +286,7 @@ export class OrderConsumer {
   private async writeGroup(goodsId: number, group: Parsed[]) {
     let outcomes: Map<string, WriteOutcome>;
     let expiresAt: number;
+    const writeStarted = performance.now();
     try {
       ({ outcomes, expiresAt } = await this.retrying('write', () =>
         writeSaleOrders(
@@ -304,6 +309,7 @@ export class OrderConsumer {
     const created = group
       .map((p) => outcomes.get(p.order.orderId))
       .flatMap((o) => (o?.kind === 'created' ? [o.orderId] : []));
+    this.o.metrics?.committed(created.length, (performance.now() - writeStarted) / 1000);
     if (created.length > 0) await this.scheduleExpiry(goodsId, created, expiresAt);
     // Outcomes go to Redis together (one pipelined round trip), then every message is acked.
     const events: UserEvent[] = [];

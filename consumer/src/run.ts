@@ -4,6 +4,7 @@ import { createRedis, publishUserEvents, saleEventsChannel, StockStore } from '@
 import type { Logger } from 'pino';
 import type { ConsumerConfig } from './config.ts';
 import { OrderConsumer } from './consumer.ts';
+import { ConsumerMetrics } from './metrics.ts';
 
 /** Connects a consumer process's parts; `stop()` closes them in order. */
 export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
@@ -22,6 +23,16 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     confirmTimeoutMs: cfg.confirmTimeoutMs,
   });
   await scheduler.start();
+  const metrics = new ConsumerMetrics({
+    redis,
+    prefix: cfg.prefix,
+    db,
+    depth: async () => {
+      const d = await scheduler.depth();
+      return { ready: d.ready, deadLetters: d.deadLetters };
+    },
+  });
+  await metrics.start(cfg.metrics);
   const consumer = new OrderConsumer({
     amqpUrl: cfg.amqpUrl,
     names,
@@ -41,17 +52,20 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     scheduler,
     sweepIntervalMs: cfg.sweepIntervalMs,
     sweepGraceMs: cfg.sweepGraceMs,
+    metrics,
   });
   await consumer.start();
   let stopped: Promise<void> | null = null;
   const stop = async () => {
     await consumer.stop();
+    await metrics.close();
     await scheduler.close();
     await redis.quit().catch(() => {});
     await db.end().catch(() => {});
   };
   return {
     consumer,
+    metrics,
     /** Closes everything in order; calling it again returns the first call's promise. */
     stop: () => (stopped ??= stop()),
   };

@@ -5,6 +5,7 @@ import Koa from 'koa';
 import compress from 'koa-compress';
 import { jsonBody } from './http/body.ts';
 import { errorMiddleware } from './http/errors.ts';
+import { measureRequests } from './http/metrics.ts';
 import { rateLimit, shedLoad } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -37,6 +38,7 @@ function loadtestFlag(key: string): Koa.Middleware {
 export function buildApp(s: Services): Koa {
   const app = new Koa({ proxy: s.config.trustProxy });
   app.silent = true;
+  app.use(measureRequests(s.metrics));
   app.use(errorMiddleware(s.log));
   app.use(securityHeaders());
   // Every request counts against the instance's limits, the static files too.

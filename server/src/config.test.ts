@@ -36,5 +36,9 @@ describe('config', () => {
     expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'h:70000' })).toThrow(/REDIS_CLUSTER_NODES/);
     expect(loadConfig({ LIMIT_PATH_PER_USER: '3' }).limits.path.max).toBe(3);
     expect(() => loadConfig({ LIMIT_PATH_PER_USER: 'many' })).toThrow(/LIMIT_PATH_PER_USER/);
+    expect(c.metrics).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '' }).metrics).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
   });
 });

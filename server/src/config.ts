@@ -78,6 +78,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prefix: e.SECKILL_PREFIX,
     queueType: e.AMQP_QUEUE_TYPE,
     groupCommit: e.PUBLISH_GROUP_COMMIT === '1',
+    /** Prometheus metrics on a port of their own (null = none). */
+    metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     jwtSecret,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     loadtestKey,

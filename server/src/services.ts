@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import { TokenService } from './http/auth.ts';
 import { TokenRevocations } from './http/logout.ts';
 import { LoadShedder, LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
+import { ApiMetrics } from './metrics.ts';
+import { INSTANCE_ID } from './routes/health.ts';
 import { SaleCatalog } from './seckill/catalog.ts';
 import { SaleEvents } from './seckill/events.ts';
 import { OrderIds } from './seckill/order-ids.ts';
@@ -42,6 +44,8 @@ export interface Services {
   push: PushHub;
   /** Tells shoppers (their streams, on whichever instance) about their orders. */
   pushUserEvents(events: UserEvent[]): Promise<void>;
+  /** Prometheus registry (served on METRICS_PORT) and this instance's share of the live view. */
+  metrics: ApiMetrics;
   /** Set when the process begins to stop: readiness turns 503 so balancers stop sending. */
   draining: boolean;
   close(): Promise<void>;
@@ -65,11 +69,13 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
   sub.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber'));
   const stock = new StockStore(redis, config.prefix);
+  let metrics: ApiMetrics | null = null;
   const publisher = new OrderPublisher({
     url: config.amqpUrl,
     names: queueNames(config.prefix, config.queueType),
     confirmTimeoutMs: config.confirmTimeoutMs,
     groupCommit: config.groupCommit,
+    onSent: (orders) => metrics?.published(orders),
     onState: (state, err) =>
       state === 'connected'
         ? logger.info('rabbitmq connected')
@@ -79,6 +85,14 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
 
   const goods = new GoodsStore(db);
   const catalog = new SaleCatalog(goods, stock);
+  metrics = new ApiMetrics({
+    redis,
+    prefix: config.prefix,
+    instanceId: INSTANCE_ID,
+    catalog,
+    stock,
+  });
+  await metrics.start(config.metrics);
   const events = new SaleEvents(redis, sub, config.prefix);
   const soldOut = new SoldOutFlags(config.soldOutFlagMs);
   await events.listen((e) => {
@@ -131,8 +145,10 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     payments: new WalletPayments(),
     push,
     pushUserEvents: (events) => push.publish(events),
+    metrics,
     draining: false,
     async close() {
+      await metrics?.close();
       push.close();
       revocations.stop();
       localLimiter.close();

@@ -37,7 +37,14 @@ export interface ApiResponse<T = any> {
 export async function startHarness(opts: HarnessOptions = {}) {
   const deployment = isolatedDeployment('t');
   const { id, database, prefix } = deployment;
-  const env = { ...process.env, NODE_ENV: 'test', ...deployment.env, ...opts.env };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    ...deployment.env,
+    // Each process of the harness serves its metrics on a free port.
+    METRICS_PORT: '0',
+    ...opts.env,
+  };
   const config = loadConfig(env);
   await migrate(config.mysql);
   const s = await createServices(config, log);
@@ -175,6 +182,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
     agent.destroy();
+    // Its last flush first: else it would write live keys after they are deleted.
+    await s.metrics.close();
     await removeDeployment({
       prefix,
       database,

@@ -70,6 +70,21 @@ export const SharedEnv = z.object({
   ),
   /** How long a written order waits for payment (the consumer sets it; the API shows it). */
   PAYMENT_TIMEOUT_MS: count(900_000, 1),
+  /**
+   * This process's Prometheus port (GET /metrics), apart from the API's; unset = no metrics
+   * server, 0 = any free port (tests). Every process of a host needs its own.
+   */
+  METRICS_PORT: z.preprocess(
+    blank,
+    z.coerce
+      .number()
+      .refine((n) => Number.isInteger(n) && n >= 0 && n <= 65535, {
+        error: 'must be a port number (0-65535)',
+      })
+      .optional(),
+  ),
+  /** Where the metrics server listens: loopback unless a scraper elsewhere must reach it. */
+  METRICS_HOST: text('127.0.0.1'),
 });
 
 export function readEnv<T extends z.ZodObject>(

@@ -25,6 +25,8 @@ export interface PublisherOptions {
   /** A group holds at most this many orders, and about this many bytes. */
   groupMaxOrders?: number;
   groupMaxBytes?: number;
+  /** Told how many orders each order message carries, as it leaves (metrics). */
+  onSent?: (orders: number) => void;
 }
 
 interface Waiting {
@@ -86,6 +88,7 @@ export class OrderPublisher {
     if (!this.opts.groupCommit) {
       this.sent.messages += 1;
       this.sent.orders += 1;
+      this.opts.onSent?.(1);
       return this.send(this.opts.names.orders, Buffer.from(JSON.stringify(message)), {
         messageId: message.orderId,
       });
@@ -116,6 +119,7 @@ export class OrderPublisher {
     this.inFlight = true;
     this.sent.messages += 1;
     this.sent.orders += group.length;
+    this.opts.onSent?.(group.length);
     const body = Buffer.from(`{"v":2,"orders":[${group.map((w) => w.json).join(',')}]}`);
     this.send(this.opts.names.orders, body, {}).then(
       () => {

@@ -35,6 +35,26 @@ export const saleEventsChannel = (prefix: string) => `${prefix}sk:events`;
 export const userEventsChannel = (prefix: string) => `${prefix}sk:user-events`;
 
 /**
+ * The live view's keys, shared by every process of a deployment. One hash tag `{live}` for all of
+ * them, so a flush (several seconds' hashes and the heartbeat in one pipeline) and the endpoint's
+ * read of a whole window stay on one Redis Cluster slot.
+ */
+export function liveKeys(prefix: string) {
+  const tag = `${prefix}live:{live}`;
+  return {
+    /** One second of the deployment: hash of counts summed over processes (see @seckill/metrics). */
+    second: (sec: number) => `${tag}:s:${sec}`,
+    /** Ids of the processes that have reported (set); each one's heartbeat is its own key. */
+    instances: `${tag}:instances`,
+    /** A process's heartbeat: JSON { id, kind, pid, metricsPort, lastSeen }, short TTL. */
+    instance: (id: string) => `${tag}:i:${id}`,
+    /** Which process samples the queue depth this second: string id, short TTL. */
+    sampler: `${tag}:sampler`,
+  };
+}
+export type LiveKeys = ReturnType<typeof liveKeys>;
+
+/**
  * Deletes every key of a deployment (tests, benches, tools): what FLUSHALL would do to it alone.
  * On a cluster it scans every master, since each holds only its own slots.
  */

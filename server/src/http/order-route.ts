@@ -1,13 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ERRORS, IdParam, PathToken } from '@seckill/contracts';
 import type { Limit } from '../config.ts';
-import { placeOrder, type PlaceOrderDeps } from '../seckill/place-order.ts';
+import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
 import { bearerToken, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
 import { toErrorBody } from './errors.ts';
 import type { Limiter, LoadShedder } from './rate-limit.ts';
 
+/** Told of every order answer (status, error code, performance.now() at arrival). */
+export interface OrderAnswerObserver {
+  orderAnswered(status: number, code: string | undefined, startedAt: number): void;
+}
+
 export interface OrderRouteDeps extends PlaceOrderDeps {
+  metrics?: OrderObserver & OrderAnswerObserver;
   tokens: TokenService;
   localLimiter: Limiter;
   shedder: LoadShedder;
@@ -70,6 +76,7 @@ export function leanOrderRoute(d: OrderRouteDeps, log: { error(o: object, m: str
     if (req.method !== 'POST') return false;
     const m = ORDER_URL.exec(req.url ?? '');
     if (!m || req.headers['content-length'] || req.headers['transfer-encoding']) return false;
+    const startedAt = performance.now();
     const [, goodsId = '', path = ''] = m;
     if (d.soldOut.isSoldOut(Number(goodsId))) {
       const token = bearerToken(req.headers.authorization);
@@ -77,13 +84,14 @@ export function leanOrderRoute(d: OrderRouteDeps, log: { error(o: object, m: str
         if (token) {
           d.tokens.verify(token);
           answer(res, 409, SOLD_OUT);
+          d.metrics?.orderAnswered(409, 'SOLD_OUT', startedAt);
           return true;
         }
       } catch {
         // Not a valid token: the usual path answers it (401).
       }
     }
-    void handle(d, log, req, res, goodsId, path);
+    void handle(d, log, req, res, goodsId, path, startedAt);
     return true;
   };
 }
@@ -95,6 +103,7 @@ async function handle(
   res: ServerResponse,
   goodsId: string,
   path: string,
+  startedAt: number,
 ) {
   let entered = false;
   try {
@@ -102,6 +111,7 @@ async function handle(
     entered = true;
     await takeOrder(d, req.headers.authorization, goodsId, path);
     answer(res, 202, QUEUED);
+    d.metrics?.orderAnswered(202, undefined, startedAt);
   } catch (err) {
     const { status, body, unexpected } = toErrorBody(err);
     if (unexpected) log.error({ err, method: req.method, url: req.url }, 'request failed');
@@ -111,6 +121,7 @@ async function handle(
       JSON.stringify(body),
       status === 503 || status === 429 ? { 'retry-after': '1' } : undefined,
     );
+    d.metrics?.orderAnswered(status, body.code, startedAt);
   } finally {
     if (entered) d.shedder.leave();
   }

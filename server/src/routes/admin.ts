@@ -8,6 +8,8 @@ import {
   type ResetPreview,
   type ResetResponse,
   type ConsistencyResponse,
+  liveQuery,
+  type LiveResponse,
   type ReconcileResponse,
   ResetBody,
   SaleCreateBody,
@@ -16,6 +18,7 @@ import {
   type SaleStats,
   type StatsResponse,
 } from '@seckill/contracts';
+import { readLiveWindow } from '@seckill/metrics';
 import { creditWallet } from '@seckill/orders';
 import { currentUser, requireAdmin, requireLiveUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
@@ -133,6 +136,30 @@ export function adminRoutes(s: Services): Router {
     const result = await s.reconciler.reconcile(row);
     const report = await checkSale(s.db, s.stock, id, await s.publisher.depth());
     ctx.body = { result, report } satisfies ReconcileResponse;
+  });
+
+  // The whole deployment's last seconds, from the buckets every API instance and consumer adds to.
+  r.get('/api/admin/live', async (ctx) => {
+    const { window } = parse(liveQuery, { ...ctx.query });
+    const now = Date.now();
+    const rows = await s.catalog.rows();
+    const [live, left] = await Promise.all([
+      readLiveWindow(s.redis, s.config.prefix, window, now),
+      s.stock.stockLeft(rows.map((g) => g.id)),
+    ]);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      serverTime: new Date(now).toISOString(),
+      windowSeconds: window,
+      seconds: live.seconds,
+      instances: live.instances,
+      stock: rows.map((g) => ({
+        goodsId: g.id,
+        name: g.name,
+        stockTotal: g.stockTotal,
+        stockLeft: left.get(g.id) ?? null,
+      })),
+    } satisfies LiveResponse;
   });
 
   r.get('/api/admin/stats', async (ctx) => {

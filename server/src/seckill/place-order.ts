@@ -6,6 +6,14 @@ import type { SaleEvents } from './events.ts';
 import type { OrderIds } from './order-ids.ts';
 import type { SoldOutFlags } from './sold-out.ts';
 
+/** What the hot path reports, in memory only (the metrics implement it). */
+export interface OrderObserver {
+  /** The reservation script answered with this outcome. */
+  reserved(outcome: string): void;
+  /** The broker confirmed the order's message this long after its publish. */
+  confirmed(seconds: number): void;
+}
+
 export interface PlaceOrderDeps {
   stock: StockStore;
   publisher: OrderPublisher;
@@ -13,6 +21,7 @@ export interface PlaceOrderDeps {
   soldOut: SoldOutFlags;
   events: SaleEvents;
   log: Logger;
+  metrics?: OrderObserver;
 }
 
 /**
@@ -32,6 +41,7 @@ export async function placeOrder(
 
   const orderId = deps.orderIds.next();
   const r = await deps.stock.reserve(goodsId, userId, path, orderId);
+  deps.metrics?.reserved(r.outcome);
   switch (r.outcome) {
     case 'OK':
       break;
@@ -44,6 +54,7 @@ export async function placeOrder(
       throw new AppError(r.outcome);
   }
 
+  const publishedAt = performance.now();
   try {
     await deps.publisher.publish({
       v: 1,
@@ -54,6 +65,7 @@ export async function placeOrder(
       round: r.round,
       reservedAt: Date.now(),
     });
+    deps.metrics?.confirmed((performance.now() - publishedAt) / 1000);
   } catch (err) {
     deps.log.warn(
       { err, goodsId, userId, orderId },

@@ -3,6 +3,7 @@ import type {
   ConsistencyResponse,
   CreditBody,
   CreditResponse,
+  LiveResponse,
   ReconcileResponse,
   ResetBody,
   ResetPreview,
@@ -16,6 +17,16 @@ import { http } from './client';
 
 export async function fetchStats(signal?: AbortSignal): Promise<StatsResponse> {
   return (await http.get<StatsResponse>('/admin/stats', { signal })).data;
+}
+
+/** The whole deployment's last `windowSeconds` seconds, summed over every instance by the API. */
+export async function fetchLive(
+  windowSeconds: number,
+  signal?: AbortSignal,
+): Promise<LiveResponse> {
+  return (
+    await http.get<LiveResponse>('/admin/live', { params: { window: windowSeconds }, signal })
+  ).data;
 }
 
 export async function createSale(body: SaleCreateBody): Promise<SaleResponse> {

@@ -27,5 +27,20 @@ export function useFormat() {
     }).format(new Date(iso));
   }
 
-  return { money: formatYuan, dateTime, fullDateTime };
+  /** Time of day to the second, for chart axes. */
+  function clock(ms: number): string {
+    return new Intl.DateTimeFormat(locale.value, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+    }).format(new Date(ms));
+  }
+
+  /** A count or rate with at most `digits` decimals, grouped the way the language groups. */
+  function count(n: number, digits = 0): string {
+    return new Intl.NumberFormat(locale.value, { maximumFractionDigits: digits }).format(n);
+  }
+
+  return { money: formatYuan, dateTime, fullDateTime, clock, count };
 }

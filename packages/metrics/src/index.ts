@@ -1,0 +1,3 @@
+export * from './buckets.ts';
+export * from './live.ts';
+export * from './server.ts';
