@@ -144,6 +144,15 @@ describe('the shop on a Redis Cluster', () => {
     expect(String(result?.orderId)).toBe(String(mine.id));
     expect(await stream.until((e) => e.type === 'stock' && e.stockLeft === 0)).toBeTruthy();
     stream.close();
+    // The live view's per-second buckets (one hash tag, one slot) add up on the cluster too.
+    type Second = { accepted: number; committed: number };
+    const total = (r: { body: { seconds: Second[] } }, k: keyof Second) =>
+      r.body.seconds.reduce((n, x) => n + x[k], 0);
+    const live = await h.waitFor(
+      () => h.request('GET', '/api/admin/live?window=120', { token: adminToken }),
+      (r) => r.status === 200 && total(r, 'committed') === STOCK,
+    );
+    expect([total(live, 'accepted'), total(live, 'committed')]).toEqual([STOCK, STOCK]);
   });
 
   it('ends a logged-out token on the cluster too (revocations scanned from every master)', async () => {
