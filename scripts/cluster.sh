@@ -22,7 +22,7 @@ API_INSTANCES=$(setting API_INSTANCES 3)
 CONSUMERS=$(setting CONSUMERS 2)
 API_BASE_PORT=$(setting API_BASE_PORT $((PORT + 1)))
 NGINX_WORKERS=$(setting NGINX_WORKERS auto)
-METRICS_BASE=$(setting METRICS_PORT '')
+METRICS_BASE=$(setting METRICS_PORT 9400)
 RUN=$PWD/.run/cluster
 NGINX=/usr/sbin/nginx
 
@@ -71,6 +71,17 @@ stop_one() { # name: SIGTERM, then up to 35 s to finish what is in flight (consu
 
 http_json() { # url → the body, if the answer is 2xx
   node -e "fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then(async (r) => { if (!r.ok) process.exit(1); process.stdout.write(await r.text()); }, () => process.exit(1))" "$1"
+}
+
+# Each process serves its metrics on its own port, never through nginx (METRICS_PORT=0 turns
+# them off): API n gets METRICS_PORT + n − 1 and consumer n the ports after the APIs'.
+metrics_line() { # offset → where that process's metrics are, if any
+  if [ -n "${METRICS_BASE:-}" ] && [ "$METRICS_BASE" != 0 ]; then
+    printf '  %-12s metrics http://127.0.0.1:%s/metrics\n' '' "$((METRICS_BASE + $1))"
+  fi
+}
+metrics_env() { # offset → METRICS_PORT=… or nothing
+  if [ -n "${METRICS_BASE:-}" ] && [ "$METRICS_BASE" != 0 ]; then echo "METRICS_PORT=$((METRICS_BASE + $1))"; fi
 }
 
 instance_of() { # url of /healthz → the instance id that answered
@@ -127,17 +138,6 @@ install_deps
 ensure_services
 pnpm --silent migrate
 pnpm --silent seed
-
-# Each process may expose its metrics on its own port, never through nginx: with METRICS_PORT set,
-# API n gets METRICS_PORT + n − 1 and consumer n the ports after the APIs'.
-metrics_line() { # offset → where that process's metrics are, if any
-  if [ -n "${METRICS_BASE:-}" ] && [ "$METRICS_BASE" != 0 ]; then
-    printf '  %-12s metrics http://127.0.0.1:%s/metrics\n' '' "$((METRICS_BASE + $1))"
-  fi
-}
-metrics_env() { # offset → METRICS_PORT=… or nothing
-  if [ -n "${METRICS_BASE:-}" ] && [ "$METRICS_BASE" != 0 ]; then echo "METRICS_PORT=$((METRICS_BASE + $1))"; fi
-}
 
 spawn() { # name dir log env… — a background process of its own session, its pid in NAME.pid
   local name=$1 dir=$2
