@@ -19,6 +19,7 @@ const errors: Record<AnyErrorCode, string> = {
   ORDER_CANCELLED: 'This order was cancelled.',
   ORDER_PAID: 'This order is already paid and can no longer be cancelled.',
   INSUFFICIENT_FUNDS: 'Your wallet balance is too low to pay for this order.',
+  CONFIRM_REQUIRED: 'This sale is open and has live orders: confirm to archive it.',
   PAYLOAD_TOO_LARGE: 'That is too much text.',
   UNSUPPORTED_MEDIA_TYPE: 'The request could not be read.',
   INVALID_JSON: 'The request could not be read.',

@@ -20,6 +20,7 @@ const errors: Record<AnyErrorCode, string> = {
   ORDER_CANCELLED: '该订单已取消。',
   ORDER_PAID: '该订单已支付，无法取消。',
   INSUFFICIENT_FUNDS: '钱包余额不足，无法支付该订单。',
+  CONFIRM_REQUIRED: '该秒杀正在进行且有有效订单，请确认后再下架。',
   PAYLOAD_TOO_LARGE: '内容过长。',
   UNSUPPORTED_MEDIA_TYPE: '请求无法识别。',
   INVALID_JSON: '请求无法识别。',
