@@ -143,6 +143,7 @@ export default {
     notStartedHint: 'The code and the buy button appear here when the sale opens.',
     ended: 'Sale ended',
     soldOut: 'Sold out',
+    captchaCase: 'Letters are not case-sensitive.',
     captchaLabel: 'Verification code',
     captchaAlt: 'Verification code picture',
     captchaPlaceholder: 'Type the characters',

@@ -144,6 +144,7 @@ const zh: typeof en = {
     notStartedHint: '秒杀开始后，这里会出现验证码和抢购按钮。',
     ended: '已结束',
     soldOut: '已售罄',
+    captchaCase: '不区分大小写。',
     captchaLabel: '验证码',
     captchaAlt: '验证码图片',
     captchaPlaceholder: '输入图中字符',
