@@ -287,6 +287,7 @@ export default {
     resetTitle: 'Reset the stock of “{name}”',
     resetWarning:
       'This starts the sale over with the stock below: its pending orders are cancelled, its paid orders refunded, and everyone may buy again.',
+    resetTypeName: 'Paid orders will be refunded. Type “{name}” to confirm',
     resetStock: 'New stock',
     resetDone: 'Stock reset to {n}.',
     resetUndone: '{refunded} order(s) refunded ({amount}), {cancelled} pending order(s) cancelled.',

@@ -287,6 +287,7 @@ const zh: typeof en = {
     resetTitle: '重置「{name}」的库存',
     resetWarning:
       '这将以下方库存重新开始该秒杀：待付款订单将被取消，已支付订单将被退款，所有人都可再次购买。',
+    resetTypeName: '已付款订单将被退款。请输入“{name}”以确认',
     resetStock: '新库存',
     resetDone: '库存已重置为 {n}。',
     resetUndone: '已退款 {refunded} 笔订单（{amount}），已取消 {cancelled} 笔待付款订单。',
