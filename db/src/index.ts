@@ -5,3 +5,4 @@ export * from './seed.ts';
 export * from './passwords.ts';
 export * from './users.ts';
 export * from './wallet.ts';
+export * from './audit.ts';

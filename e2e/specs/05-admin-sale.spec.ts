@@ -99,7 +99,8 @@ test('an admin creates a sale in the form, resets its stock, and the shop shows 
   await expect(card.getByTestId('seckill-price')).toHaveText('¥499.50');
   await expect(card.getByTestId('original-price')).toHaveText('¥1,299.00');
   await expect(card.getByTestId('stock-left')).toHaveAttribute('data-left', '7');
-  await expect(card.getByTestId('stock-left')).toHaveText('7 left');
+  // The bar shows what is sold: an untouched sale is 0 %, its units left stay in data-left.
+  await expect(card.getByTestId('stock-left')).toHaveText('0% claimed');
   await expect(card.getByRole('img', { name })).toHaveAttribute('src', /laptop\.svg$/);
   await shot(page, 'list');
 
@@ -109,7 +110,8 @@ test('an admin creates a sale in the form, resets its stock, and the shop shows 
   await expect(page.getByTestId('goods-description')).toHaveText(description);
   await expect(page.getByTestId('seckill-price')).toHaveText('¥499.50');
   await expect(page.getByTestId('original-price')).toHaveText('¥1,299.00');
-  await expect(page.getByTestId('stock-left')).toHaveText('7 of 7 left');
+  await expect(page.getByTestId('stock-left')).toHaveText('0% claimed');
+  await expect(page.getByTestId('stock-left')).toHaveAttribute('title', '7 of 7 left');
   await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'active');
   // The end typed in the picker, read back as time left: 3 h minus the 2 min already gone.
   const countdown = page.getByTestId('countdown');

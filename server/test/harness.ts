@@ -141,7 +141,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       endAt: new Date(now + 3600_000).toISOString(),
       ...over,
     };
-    const goodsId = await s.goods.create(body);
+    const goodsId = await s.goods.create(body, null);
     const row = await s.goods.get(goodsId);
     if (!row) throw new Error('sale not created');
     await s.reconciler.load(row, true);

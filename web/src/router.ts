@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
+import { i18n } from '@/i18n';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -100,4 +101,11 @@ router.beforeEach((to) => {
   }
   if (to.meta.guest && auth.loggedIn) return safeRedirect(to.query.redirect);
   return true;
+});
+
+// Each page names itself in the tab; the detail page replaces this with the sale's name.
+router.afterEach((to) => {
+  const key = `titles.${String(to.name)}`;
+  const name = i18n.global.te(key) ? i18n.global.t(key) : '';
+  document.title = name ? `${name} · Seckill` : 'Seckill';
 });

@@ -32,6 +32,10 @@ export const ERRORS = {
     status: 409,
     message: 'Your wallet balance is too low to pay for this order.',
   },
+  CONFIRM_REQUIRED: {
+    status: 409,
+    message: 'This sale is open and has live orders; confirm to archive it.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON (Content-Type: application/json).' },
   INVALID_JSON: { status: 422, message: 'The request body is not valid JSON.' },

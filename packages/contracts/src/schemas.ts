@@ -67,11 +67,32 @@ export interface Sale {
   startAt: string;
   endAt: string;
   status: SaleStatus;
+  /** Set on archived sales (admin only): off the storefront, books kept. */
+  archivedAt?: string;
 }
 export interface SaleListResponse {
   items: Sale[];
+  /** Sales matching the filters, over every page. */
+  total: number;
+  page: number;
+  pageSize: number;
   serverTime: string;
 }
+/** What the storefront filters on: `active` is a sale in its window, sold out or not. */
+export const SaleFilter = z.enum(['upcoming', 'active', 'ended', 'sold_out']);
+export type SaleFilter = z.infer<typeof SaleFilter>;
+/** `status` may repeat (`status=active&status=upcoming`) or list values with commas, or both. */
+const StatusList = z
+  .union([z.string(), z.array(z.string()).max(8)])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+  .pipe(z.array(SaleFilter).max(8));
+export const GoodsQuery = z.strictObject({
+  status: StatusList.optional(),
+  q: z.string().trim().max(120).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type GoodsQuery = z.infer<typeof GoodsQuery>;
 export interface SaleResponse {
   item: Sale;
   serverTime: string;
@@ -315,4 +336,52 @@ export interface AdminUser {
 }
 export interface AdminUserListResponse {
   items: AdminUser[];
+}
+
+/** `GET /api/admin/goods`: the sales on the storefront, or with `archived=1` the archived ones. */
+export const AdminGoodsQuery = z.strictObject({
+  archived: z.enum(['0', '1']).default('0'),
+});
+/** Archiving an open sale with live orders needs `?confirm=1`, else 409 CONFIRM_REQUIRED. */
+export const ArchiveQuery = z.strictObject({ confirm: z.enum(['0', '1']).default('0') });
+export interface AdminSaleListResponse {
+  items: Sale[];
+  serverTime: string;
+}
+
+export const AuditAction = z.enum([
+  'create',
+  'edit',
+  'reset',
+  'archive',
+  'restore',
+  'repair',
+  'wallet_credit',
+]);
+export type AuditAction = z.infer<typeof AuditAction>;
+export const AuditQuery = z.strictObject({
+  goodsId: IdParam.optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+/** One admin action: who, when, what, on which sale, and the figures before and after. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** The admin's username. */
+  actor: string;
+  actorId: number;
+  action: AuditAction;
+  goodsId: number | null;
+  /** The user the action was about (a wallet credit). */
+  userId: number | null;
+  before: unknown;
+  after: unknown;
+}
+export interface AuditResponse {
+  items: AuditEntry[];
+  total: number;
+  page: number;
+  pageSize: number;
 }

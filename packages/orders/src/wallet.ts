@@ -1,5 +1,5 @@
 import type { WalletEntry, WalletEntryKind, WalletResponse } from '@seckill/contracts';
-import { inTransaction, postEntries } from '@seckill/db';
+import { inTransaction, postEntries, recordAudit } from '@seckill/db';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 
 function toEntry(r: RowDataPacket): WalletEntry {
@@ -42,7 +42,7 @@ export async function walletOf(
   };
 }
 
-/** An admin's credit to a user's wallet, in the ledger with who gave it and why. */
+/** An admin's credit to a user's wallet, in the ledger with who gave it and why, and in the audit log. */
 export async function creditWallet(
   db: Pool,
   userId: number,
@@ -52,10 +52,11 @@ export async function creditWallet(
 ): Promise<{ balance: number; entry: WalletEntry } | null> {
   return inTransaction(db, async (tx) => {
     const [user] = await tx.execute<RowDataPacket[]>(
-      'SELECT id FROM users WHERE id = ? FOR UPDATE',
+      'SELECT id, balance FROM users WHERE id = ? FOR UPDATE',
       [userId],
     );
     if (!user[0]) return null;
+    const before = Number(user[0].balance);
     await postEntries(tx, [{ userId, amount, kind: 'credit', note, actorId }]);
     const [rows] = await tx.execute<RowDataPacket[]>(
       `SELECT e.id, e.kind, e.amount, e.order_id, e.note, e.created_at, u.balance
@@ -65,6 +66,13 @@ export async function creditWallet(
     );
     const row = rows[0];
     if (!row) throw new Error('credit not recorded');
+    await recordAudit(tx, {
+      actorId,
+      action: 'wallet_credit',
+      userId,
+      before: { balance: before },
+      after: { balance: Number(row.balance), amount, note },
+    });
     return { balance: Number(row.balance), entry: toEntry(row) };
   });
 }

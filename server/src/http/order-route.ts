@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ERRORS, IdParam, PathToken } from '@seckill/contracts';
 import type { Limit } from '../config.ts';
+import type { SaleCatalog } from '../seckill/catalog.ts';
 import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
 import { bearerToken, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
@@ -18,6 +19,24 @@ export interface OrderRouteDeps extends PlaceOrderDeps {
   localLimiter: Limiter;
   shedder: LoadShedder;
   orderLimit: Limit;
+  catalog: Pick<SaleCatalog, 'exists'>;
+}
+
+/** Refusals an archived (or unknown) sale also gets: for one, the answer becomes 404. */
+const CLOSED_REFUSALS = new Set(['BAD_PATH', 'ENDED', 'NOT_STARTED', 'RETRY']);
+
+/**
+ * Asked only once an order or path was refused, so the sale's existence costs an accepted order
+ * nothing; an unreadable catalogue leaves the refusal as it was.
+ */
+export async function refusalFor(
+  catalog: Pick<SaleCatalog, 'exists'>,
+  goodsId: number,
+  err: unknown,
+): Promise<unknown> {
+  if (!(err instanceof AppError) || !CLOSED_REFUSALS.has(err.code)) return err;
+  const exists = await catalog.exists(goodsId).catch(() => true);
+  return exists ? err : new AppError('NOT_FOUND', 'No such sale.');
 }
 
 /**
@@ -39,7 +58,11 @@ export async function takeOrder(
   const goodsId = parse(IdParam, rawGoodsId);
   const path = PathToken.safeParse(rawPath);
   if (!path.success) throw new AppError('BAD_PATH');
-  await placeOrder(d, user.id, goodsId, path.data);
+  try {
+    await placeOrder(d, user.id, goodsId, path.data);
+  } catch (err) {
+    throw await refusalFor(d.catalog, goodsId, err);
+  }
 }
 
 const ORDER_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/([A-Za-z0-9_-]{32})\/order$/;

@@ -1,7 +1,12 @@
 import Router from '@koa/router';
 import {
+  AdminGoodsQuery,
+  ArchiveQuery,
+  AuditQuery,
   CreditBody,
   IdParam,
+  type AdminSaleListResponse,
+  type AuditResponse,
   UserSearchQuery,
   type AdminUserListResponse,
   type CreditResponse,
@@ -18,6 +23,7 @@ import {
   type SaleStats,
   type StatsResponse,
 } from '@seckill/contracts';
+import { auditPage, recordAudit } from '@seckill/db';
 import { readLiveWindow } from '@seckill/metrics';
 import { creditWallet } from '@seckill/orders';
 import { currentUser, requireAdmin, requireLiveUser } from '../http/auth.ts';
@@ -51,14 +57,31 @@ export function adminRoutes(s: Services): Router {
     return toSale(row, left.get(id), Date.now());
   }
 
+  const actorOf = (state: Parameters<typeof currentUser>[0]) => currentUser(state).id;
+
   r.get('/api/admin/goods', async (ctx) => {
+    const query = parse(AdminGoodsQuery, { ...ctx.query });
+    ctx.set('Cache-Control', 'no-store');
+    if (query.archived === '1') {
+      const rows = await s.goods.listArchived(1000);
+      const left = await s.stock.stockLeft(rows.map((g) => g.id));
+      const now = Date.now();
+      ctx.body = {
+        items: rows.map((g) => toSale(g, left.get(g.id), now)),
+        serverTime: new Date(now).toISOString(),
+      } satisfies AdminSaleListResponse;
+      return;
+    }
     s.catalog.invalidate();
-    ctx.body = { items: await s.catalog.list(), serverTime: new Date().toISOString() };
+    ctx.body = {
+      items: await s.catalog.list(),
+      serverTime: new Date().toISOString(),
+    } satisfies AdminSaleListResponse;
   });
 
   r.post('/api/admin/goods', async (ctx) => {
     const body = parse(SaleCreateBody, ctx.request.body);
-    const id = await s.goods.create(body);
+    const id = await s.goods.create(body, actorOf(ctx.state));
     const row = await s.goods.get(id);
     if (!row) throw new AppError('RETRY');
     await publish(row, true);
@@ -72,7 +95,8 @@ export function adminRoutes(s: Services): Router {
   r.put('/api/admin/goods/:id', async (ctx) => {
     const id = parse(IdParam, ctx.params.id);
     const body = parse(SaleUpdateBody, ctx.request.body);
-    if (!(await s.goods.update(id, body))) throw new AppError('NOT_FOUND', 'No such sale.');
+    if (!(await s.goods.update(id, body, actorOf(ctx.state))))
+      throw new AppError('NOT_FOUND', 'No such sale.');
     const row = await s.goods.get(id);
     if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
     await publish(row, false);
@@ -85,8 +109,11 @@ export function adminRoutes(s: Services): Router {
   r.post('/api/admin/goods/:id/reset', async (ctx) => {
     const id = parse(IdParam, ctx.params.id);
     const body = parse(ResetBody, ctx.request.body);
-    const done = await s.goods.reset(id, body.stock, (tx, refunds) =>
-      s.payments.refund(tx, refunds),
+    const done = await s.goods.reset(
+      id,
+      body.stock,
+      (tx, refunds) => s.payments.refund(tx, refunds),
+      actorOf(ctx.state),
     );
     if (!done) throw new AppError('NOT_FOUND', 'No such sale.');
     await publish(done.row, true);
@@ -97,6 +124,49 @@ export function adminRoutes(s: Services): Router {
       refunded: done.refunded,
       refundCents: done.refundCents,
     } satisfies ResetResponse;
+  });
+
+  r.delete('/api/admin/goods/:id', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    const query = parse(ArchiveQuery, { ...ctx.query });
+    const sale = await saleOf(id);
+    const { pending, paid } = await s.goods.resetPreview(id);
+    const open = sale.status === 'active' || sale.status === 'sold_out';
+    if (open && pending + paid > 0 && query.confirm !== '1' && !sale.archivedAt)
+      throw new AppError(
+        'CONFIRM_REQUIRED',
+        `This sale is open and has ${pending + paid} live orders; archive with ?confirm=1.`,
+      );
+    if (!(await s.goods.archive(id, actorOf(ctx.state), pending + paid)))
+      throw new AppError('NOT_FOUND', 'No such sale.');
+    const row = await s.goods.get(id);
+    if (row) await publish(row, false);
+    ctx.status = 204;
+  });
+
+  r.post('/api/admin/goods/:id/restore', async (ctx) => {
+    const id = parse(IdParam, ctx.params.id);
+    if (!(await s.goods.restore(id, actorOf(ctx.state))))
+      throw new AppError('NOT_FOUND', 'No such sale.');
+    const row = await s.goods.get(id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
+    await publish(row, false);
+    ctx.body = {
+      item: await saleOf(id),
+      serverTime: new Date().toISOString(),
+    } satisfies SaleResponse;
+  });
+
+  r.get('/api/admin/audit', async (ctx) => {
+    const query = parse(AuditQuery, { ...ctx.query });
+    const page = await auditPage(s.db, query);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      items: page.items.map((a) => ({ ...a, at: a.at.toISOString() })),
+      total: page.total,
+      page: query.page,
+      pageSize: query.pageSize,
+    } satisfies AuditResponse;
   });
 
   r.get('/api/admin/goods/:id/reset-preview', async (ctx) => {
@@ -134,6 +204,18 @@ export function adminRoutes(s: Services): Router {
     const row = await s.goods.get(id);
     if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
     const result = await s.reconciler.reconcile(row);
+    // The repair itself is Redis and the queue: it is recorded once it has run.
+    await recordAudit(s.db, {
+      actorId: actorOf(ctx.state),
+      action: 'repair',
+      goodsId: id,
+      before: { stockLeftRedis: result.stock?.before ?? null },
+      after: {
+        stockLeftRedis: result.stock?.after ?? null,
+        requeued: result.requeued,
+        ...(result.skipped ? { skipped: result.skipped } : {}),
+      },
+    });
     const report = await checkSale(s.db, s.stock, id, await s.publisher.depth());
     ctx.body = { result, report } satisfies ReconcileResponse;
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
-import { IdParam } from '@seckill/contracts';
+import { GoodsQuery, IdParam } from '@seckill/contracts';
 import type { Context } from 'koa';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
@@ -11,7 +11,7 @@ import type { Services } from '../services.ts';
  * server's time, and an unchanged answer is a bodiless 304. The time also travels in
  * X-Server-Time, which a 304 refreshes in the browser's cached copy.
  */
-function answerValidated(ctx: Context, key: 'items' | 'item', value: unknown) {
+function answerValidated(ctx: Context, value: object) {
   const json = JSON.stringify(value);
   const tag = `W/"${createHash('sha1').update(json).digest('base64url')}"`;
   const now = new Date().toISOString();
@@ -23,21 +23,22 @@ function answerValidated(ctx: Context, key: 'items' | 'item', value: unknown) {
     return;
   }
   ctx.type = 'application/json; charset=utf-8';
-  ctx.body = `{"${key}":${json},"serverTime":"${now}"}`;
+  ctx.body = `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"serverTime":"${now}"}`;
 }
 
 export function goodsRoutes(s: Services): Router {
   const r = new Router();
 
   r.get('/api/goods', async (ctx) => {
-    answerValidated(ctx, 'items', await s.catalog.list());
+    const query = parse(GoodsQuery, { ...ctx.query });
+    answerValidated(ctx, await s.catalog.page(query));
   });
 
   r.get('/api/goods/:id', async (ctx) => {
     const id = parse(IdParam, ctx.params.id);
     const item = await s.catalog.get(id);
     if (!item) throw new AppError('NOT_FOUND', 'No such sale.');
-    answerValidated(ctx, 'item', item);
+    answerValidated(ctx, { item });
   });
 
   return r;

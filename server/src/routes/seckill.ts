@@ -10,7 +10,7 @@ import {
 import { currentUser, requireAccount, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
-import { takeOrder } from '../http/order-route.ts';
+import { refusalFor, takeOrder } from '../http/order-route.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { makeCaptcha } from '../seckill/captcha.ts';
 import type { Services } from '../services.ts';
@@ -60,11 +60,13 @@ export function seckillRoutes(s: Services): Router {
         ttlMs: s.config.pathTtlMs,
         skipCaptcha,
       });
-      if (outcome === 'NOT_WARMED') {
-        if (!(await s.goods.get(goodsId))) throw new AppError('NOT_FOUND', 'No such sale.');
-        throw new AppError('RETRY', 'This sale is being prepared; please try again in a moment.');
-      }
-      if (outcome !== 'OK') throw new AppError(outcome);
+      if (outcome === 'NOT_WARMED')
+        throw await refusalFor(
+          s.catalog,
+          goodsId,
+          new AppError('RETRY', 'This sale is being prepared; please try again in a moment.'),
+        );
+      if (outcome !== 'OK') throw await refusalFor(s.catalog, goodsId, new AppError(outcome));
       ctx.body = { path } satisfies PathResponse;
     },
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GoodsRow } from '../stores/goods.ts';
-import { saleStatus, toSale } from './catalog.ts';
+import { matchesFilter, saleStatus, toSale } from './catalog.ts';
 
 const row: GoodsRow = {
   id: 1,
@@ -14,6 +14,7 @@ const row: GoodsRow = {
   startAt: new Date(1000),
   endAt: new Date(2000),
   version: 0,
+  archivedAt: null,
 };
 
 describe('sale status', () => {
@@ -29,5 +30,26 @@ describe('sale status', () => {
     expect(toSale(row, null, 1500)).toMatchObject({ stockLeft: 4 });
     expect(toSale(row, -1, 1500)).toMatchObject({ stockLeft: 0, status: 'sold_out' });
     expect(toSale(row, 1, 1500).startAt).toBe(new Date(1000).toISOString());
+  });
+});
+
+describe('storefront filters', () => {
+  const at = (stock: number, now: number) => toSale(row, stock, now);
+  it('counts a sold-out sale in its window as on now, and matches names case-blind', () => {
+    expect(matchesFilter(at(0, 1500), ['active'], '')).toBe(true);
+    expect(matchesFilter(at(0, 1500), ['sold_out'], '')).toBe(true);
+    expect(matchesFilter(at(3, 1500), ['sold_out'], '')).toBe(false);
+    expect(matchesFilter(at(3, 999), ['active', 'ended'], '')).toBe(false);
+    expect(matchesFilter(at(3, 999), ['upcoming'], '')).toBe(true);
+    expect(matchesFilter(at(3, 2500), [], '')).toBe(true);
+    expect(matchesFilter({ ...at(3, 1500), name: 'Mate Phone' }, [], 'phone')).toBe(true);
+    expect(matchesFilter({ ...at(3, 1500), name: 'Mate Phone' }, ['active'], 'watch')).toBe(false);
+  });
+
+  it('shows when a sale was archived', () => {
+    expect(toSale(row, 1, 1500).archivedAt).toBeUndefined();
+    expect(toSale({ ...row, archivedAt: new Date(1800) }, 1, 1500).archivedAt).toBe(
+      new Date(1800).toISOString(),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { Sale, SaleStatus } from '@seckill/contracts';
+import type { GoodsQuery, Sale, SaleFilter, SaleStatus } from '@seckill/contracts';
 import type { StockStore } from '@seckill/stock';
 import type { GoodsRow, GoodsStore } from '../stores/goods.ts';
 
@@ -22,7 +22,24 @@ export function toSale(row: GoodsRow, stockLeft: number | null | undefined, now:
     startAt: row.startAt.toISOString(),
     endAt: row.endAt.toISOString(),
     status: saleStatus(row, left, now),
+    ...(row.archivedAt ? { archivedAt: row.archivedAt.toISOString() } : {}),
   };
+}
+
+/** Whether a sale passes the storefront's filters; `active` is the whole window, sold out or not. */
+export function matchesFilter(sale: Sale, statuses: SaleFilter[], q: string): boolean {
+  if (q && !sale.name.toLocaleLowerCase().includes(q.toLocaleLowerCase())) return false;
+  if (statuses.length === 0) return true;
+  return statuses.some((f) =>
+    f === 'active' ? sale.status === 'active' || sale.status === 'sold_out' : sale.status === f,
+  );
+}
+
+export interface SalePage {
+  items: Sale[];
+  total: number;
+  page: number;
+  pageSize: number;
 }
 
 /**
@@ -73,6 +90,20 @@ export class SaleCatalog {
     const left = await this.stock.stockLeft(rows.map((r) => r.id));
     const now = Date.now();
     return rows.map((r) => toSale(r, left.get(r.id), now));
+  }
+
+  /** One page of the sales that pass the filters, in the list's order. */
+  async page(query: GoodsQuery): Promise<SalePage> {
+    const statuses = query.status ?? [];
+    const q = query.q ?? '';
+    const matching = (await this.list()).filter((sale) => matchesFilter(sale, statuses, q));
+    const from = (query.page - 1) * query.pageSize;
+    return {
+      items: matching.slice(from, from + query.pageSize),
+      total: matching.length,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
   }
 
   async get(id: number): Promise<Sale | null> {

@@ -19,10 +19,15 @@ export interface ReconcilerDeps {
   onStockChanged: (goodsId: number) => void;
 }
 
+/** An archived sale's window is closed at its archiving, so no path or order gets through. */
+function windowOf(row: GoodsRow) {
+  const end = Math.min(row.endAt.getTime(), row.archivedAt?.getTime() ?? Infinity);
+  return { startMs: Math.min(row.startAt.getTime(), end), endMs: end };
+}
+
 const saleWindow = (row: GoodsRow, stock: number): SaleWindow => ({
   goodsId: row.id,
-  startMs: row.startAt.getTime(),
-  endMs: row.endAt.getTime(),
+  ...windowOf(row),
   price: row.seckillPrice,
   round: row.version,
   stock,

@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { ResetPreview, SaleCreateBody, SaleUpdateBody } from '@seckill/contracts';
-import { closeRound, inTransaction, type Refund } from '@seckill/db';
+import { closeRound, inTransaction, recordAudit, type Refund } from '@seckill/db';
 
 /** A sale as MySQL holds it (prices in cents, times as Dates). */
 export interface GoodsRow {
@@ -15,6 +15,8 @@ export interface GoodsRow {
   startAt: Date;
   endAt: Date;
   version: number;
+  /** Off the storefront since then; null while on sale. */
+  archivedAt: Date | null;
 }
 
 interface GoodsRecord extends RowDataPacket {
@@ -29,10 +31,11 @@ interface GoodsRecord extends RowDataPacket {
   start_at: Date;
   end_at: Date;
   version: number;
+  archived_at: Date | null;
 }
 
 const COLUMNS =
-  'id, name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, version';
+  'id, name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, version, archived_at';
 
 const toGoods = (r: GoodsRecord): GoodsRow => ({
   id: r.id,
@@ -46,18 +49,41 @@ const toGoods = (r: GoodsRecord): GoodsRow => ({
   startAt: r.start_at,
   endAt: r.end_at,
   version: r.version,
+  archivedAt: r.archived_at,
+});
+
+/** A sale's editable details as the audit log keeps them. */
+const detailsOf = (g: GoodsRow) => ({
+  name: g.name,
+  description: g.description,
+  imageUrl: g.imageUrl,
+  price: g.price,
+  seckillPrice: g.seckillPrice,
+  startAt: g.startAt.toISOString(),
+  endAt: g.endAt.toISOString(),
 });
 
 export class GoodsStore {
   constructor(private readonly db: Pool) {}
 
+  /** The sales on the storefront (not archived). */
   async list(): Promise<GoodsRow[]> {
     const [rows] = await this.db.query<GoodsRecord[]>(
-      `SELECT ${COLUMNS} FROM goods ORDER BY start_at DESC, id DESC`,
+      `SELECT ${COLUMNS} FROM goods WHERE archived_at IS NULL ORDER BY start_at DESC, id DESC`,
     );
     return rows.map(toGoods);
   }
 
+  /** Archived sales, most recently archived first. */
+  async listArchived(limit: number): Promise<GoodsRow[]> {
+    const [rows] = await this.db.query<GoodsRecord[]>(
+      `SELECT ${COLUMNS} FROM goods WHERE archived_at IS NOT NULL ORDER BY archived_at DESC, id DESC LIMIT ?`,
+      [limit],
+    );
+    return rows.map(toGoods);
+  }
+
+  /** Any sale, archived or not. */
   async get(id: number): Promise<GoodsRow | null> {
     const [rows] = await this.db.execute<GoodsRecord[]>(
       `SELECT ${COLUMNS} FROM goods WHERE id = ?`,
@@ -66,42 +92,113 @@ export class GoodsStore {
     return rows[0] ? toGoods(rows[0]) : null;
   }
 
-  async create(s: SaleCreateBody): Promise<number> {
-    const [res] = await this.db.execute<ResultSetHeader>(
-      `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        s.name,
-        s.description,
-        s.imageUrl,
-        s.price,
-        s.seckillPrice,
-        s.stock,
-        s.stock,
-        new Date(s.startAt),
-        new Date(s.endAt),
-      ],
+  private async lock(tx: PoolConnection, id: number): Promise<GoodsRow | null> {
+    const [rows] = await tx.execute<GoodsRecord[]>(
+      `SELECT ${COLUMNS} FROM goods WHERE id = ? FOR UPDATE`,
+      [id],
     );
-    return res.insertId;
+    return rows[0] ? toGoods(rows[0]) : null;
+  }
+
+  /** `actorId` null: made by a test or a tool, not an admin, so no audit line. */
+  async create(s: SaleCreateBody, actorId: number | null): Promise<number> {
+    return inTransaction(this.db, async (tx) => {
+      const [res] = await tx.execute<ResultSetHeader>(
+        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          s.name,
+          s.description,
+          s.imageUrl,
+          s.price,
+          s.seckillPrice,
+          s.stock,
+          s.stock,
+          new Date(s.startAt),
+          new Date(s.endAt),
+        ],
+      );
+      const id = res.insertId;
+      const row = await this.lock(tx, id);
+      if (actorId === null) return id;
+      await recordAudit(tx, {
+        actorId,
+        action: 'create',
+        goodsId: id,
+        after: row && { ...detailsOf(row), stock: row.stockTotal },
+      });
+      return id;
+    });
   }
 
   /** Edits a sale's details; its stock and stock round stay as they are. */
-  async update(id: number, s: SaleUpdateBody): Promise<boolean> {
-    const [res] = await this.db.execute<ResultSetHeader>(
-      `UPDATE goods SET name = ?, description = ?, image_url = ?, price = ?, seckill_price = ?, start_at = ?, end_at = ?
-       WHERE id = ?`,
-      [
-        s.name,
-        s.description,
-        s.imageUrl,
-        s.price,
-        s.seckillPrice,
-        new Date(s.startAt),
-        new Date(s.endAt),
-        id,
-      ],
-    );
-    return res.affectedRows === 1;
+  async update(id: number, s: SaleUpdateBody, actorId: number): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const before = await this.lock(tx, id);
+      if (!before) return false;
+      await tx.execute(
+        `UPDATE goods SET name = ?, description = ?, image_url = ?, price = ?, seckill_price = ?, start_at = ?, end_at = ?
+         WHERE id = ?`,
+        [
+          s.name,
+          s.description,
+          s.imageUrl,
+          s.price,
+          s.seckillPrice,
+          new Date(s.startAt),
+          new Date(s.endAt),
+          id,
+        ],
+      );
+      const after = await this.lock(tx, id);
+      await recordAudit(tx, {
+        actorId,
+        action: 'edit',
+        goodsId: id,
+        before: detailsOf(before),
+        after: after && detailsOf(after),
+      });
+      return true;
+    });
+  }
+
+  /** Takes a sale off the storefront; its orders and books stay. False if there is no such sale. */
+  async archive(id: number, actorId: number, liveOrders: number): Promise<boolean> {
+    return this.setArchived(id, actorId, true, liveOrders);
+  }
+
+  async restore(id: number, actorId: number): Promise<boolean> {
+    return this.setArchived(id, actorId, false, null);
+  }
+
+  private async setArchived(
+    id: number,
+    actorId: number,
+    archive: boolean,
+    liveOrders: number | null,
+  ): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const row = await this.lock(tx, id);
+      if (!row) return false;
+      // Archiving twice (or restoring a sale on sale) changes nothing and records nothing.
+      if ((row.archivedAt !== null) === archive) return true;
+      await tx.execute(
+        `UPDATE goods SET archived_at = ${archive ? 'NOW(3)' : 'NULL'} WHERE id = ?`,
+        [id],
+      );
+      const after = await this.lock(tx, id);
+      await recordAudit(tx, {
+        actorId,
+        action: archive ? 'archive' : 'restore',
+        goodsId: id,
+        before: { archivedAt: row.archivedAt?.toISOString() ?? null },
+        after: {
+          archivedAt: after?.archivedAt?.toISOString() ?? null,
+          ...(liveOrders === null ? {} : { liveOrders }),
+        },
+      });
+      return true;
+    });
   }
 
   /**
@@ -113,24 +210,28 @@ export class GoodsStore {
     id: number,
     stock: number,
     refund: (tx: PoolConnection, refunds: Refund[]) => Promise<void>,
+    actorId: number,
   ): Promise<{ row: GoodsRow; cancelled: number; refunded: number; refundCents: number } | null> {
     return inTransaction(this.db, async (tx) => {
-      const [locked] = await tx.execute<GoodsRecord[]>(
-        `SELECT ${COLUMNS} FROM goods WHERE id = ? FOR UPDATE`,
-        [id],
-      );
-      if (!locked[0]) return null;
+      const locked = await this.lock(tx, id);
+      if (!locked) return null;
       const closed = await closeRound(tx, id, refund);
       await tx.execute(
         'UPDATE goods SET stock_total = ?, stock_left = ?, version = version + 1 WHERE id = ?',
         [stock, stock, id],
       );
-      const row = {
-        ...toGoods(locked[0]),
-        stockTotal: stock,
-        stockLeft: stock,
-        version: locked[0].version + 1,
-      };
+      const row = { ...locked, stockTotal: stock, stockLeft: stock, version: locked.version + 1 };
+      await recordAudit(tx, {
+        actorId,
+        action: 'reset',
+        goodsId: id,
+        before: {
+          stockTotal: locked.stockTotal,
+          stockLeft: locked.stockLeft,
+          round: locked.version,
+        },
+        after: { stockTotal: stock, stockLeft: stock, round: row.version, ...closed },
+      });
       return { row, ...closed };
     });
   }

@@ -1,4 +1,6 @@
 import type {
+  AdminSaleListResponse,
+  AuditResponse,
   AdminUserListResponse,
   ConsistencyResponse,
   CreditBody,
@@ -61,4 +63,25 @@ export async function searchUsers(q: string, signal?: AbortSignal): Promise<Admi
 
 export async function creditUser(id: number, body: CreditBody): Promise<CreditResponse> {
   return (await http.post<CreditResponse>(`/admin/users/${id}/credit`, body)).data;
+}
+
+/** Archives a sale; an open one with live orders answers 409 CONFIRM_REQUIRED unless confirmed. */
+export async function archiveSale(id: number, confirm: boolean): Promise<void> {
+  await http.delete(`/admin/goods/${id}`, { params: confirm ? { confirm: 1 } : {} });
+}
+
+export async function restoreSale(id: number): Promise<SaleResponse> {
+  return (await http.post<SaleResponse>(`/admin/goods/${id}/restore`)).data;
+}
+
+export async function fetchArchived(): Promise<AdminSaleListResponse> {
+  return (await http.get<AdminSaleListResponse>('/admin/goods', { params: { archived: 1 } })).data;
+}
+
+export async function fetchAudit(params: {
+  goodsId?: number;
+  page: number;
+  pageSize: number;
+}): Promise<AuditResponse> {
+  return (await http.get<AuditResponse>('/admin/audit', { params })).data;
 }

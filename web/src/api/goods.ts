@@ -12,8 +12,21 @@ async function fresh<T extends { serverTime: string }>(url: string) {
   return res;
 }
 
-export function listSales(): Promise<Timed<SaleListResponse>> {
-  return timed(() => fresh<SaleListResponse>('/goods'));
+export interface SaleListParams {
+  status?: Array<'upcoming' | 'active' | 'ended'>;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export function listSales(params: SaleListParams = {}): Promise<Timed<SaleListResponse>> {
+  const query = new URLSearchParams();
+  if (params.status?.length) query.set('status', params.status.join(','));
+  if (params.q) query.set('q', params.q);
+  if (params.page) query.set('page', String(params.page));
+  if (params.pageSize) query.set('pageSize', String(params.pageSize));
+  const qs = query.toString();
+  return timed(() => fresh<SaleListResponse>(qs ? `/goods?${qs}` : '/goods'));
 }
 
 export function getSale(id: number): Promise<Timed<SaleResponse>> {

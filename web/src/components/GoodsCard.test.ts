@@ -49,7 +49,8 @@ describe('GoodsCard', () => {
     const card = render(sale);
     expect(card.get('[data-test="seckill-price"]').text()).toBe('¥99.00');
     expect(card.get('[data-test="original-price"]').element.tagName).toBe('S');
-    expect(card.get('[data-test="stock-left"]').text()).toBe('20 left');
+    expect(card.get('[data-test="stock-left"]').text()).toBe('60% claimed');
+    expect(card.get('[data-test="stock-left"]').attributes('title')).toBe('20 left');
     expect(card.get('[data-test="goods-card"]').attributes('data-status')).toBe('active');
     expect(card.get('[data-test="status-tag"]').text()).toBe('On sale');
 
@@ -62,7 +63,7 @@ describe('GoodsCard', () => {
   it('speaks Chinese when switched', () => {
     setLocale('zh-CN');
     const card = render(sale);
-    expect(card.get('[data-test="stock-left"]').text()).toBe('剩余 20 件');
+    expect(card.get('[data-test="stock-left"]').text()).toBe('已抢 60%');
     expect(localStorage.getItem('seckill.locale')).toBe('zh-CN');
     setLocale('en');
   });
