@@ -71,8 +71,11 @@ export function serveWeb(root: string, limit?: Middleware): Middleware {
       return next();
     }
     let asset = rel === '/' ? undefined : assets.get(rel);
+    if (!asset && (ctx.path === '/healthz' || ctx.path === '/readyz')) return next();
+    // Every request this handler judges counts against its limit (it throws RATE_LIMITED), a
+    // missing file too: a flood of distinct URLs is limited, whatever it asks for.
+    if (limit) await limit(ctx, async () => {});
     if (!asset) {
-      if (ctx.path === '/healthz' || ctx.path === '/readyz') return next();
       // A missing file is a 404, never the page: a stale chunk must fail as a script, not parse HTML.
       // Only a navigation (it asks for text/html by name) to a path with a dot gets the page.
       if (rel.startsWith('/assets/')) return next();
@@ -81,8 +84,6 @@ export function serveWeb(root: string, limit?: Middleware): Middleware {
       asset = assets.get(rel);
       if (!asset) return next();
     }
-    // Only what this handler serves counts against its limit (it throws RATE_LIMITED).
-    if (limit) await limit(ctx, async () => {});
     ctx.set(
       'Cache-Control',
       rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',

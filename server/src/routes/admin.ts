@@ -92,18 +92,20 @@ export function adminRoutes(s: Services): Router {
     } satisfies SaleResponse;
   });
 
+  /** After an edit or a restore: the sale as it now is, loaded into Redis and announced. */
+  async function republished(id: number): Promise<SaleResponse> {
+    const row = await s.goods.get(id);
+    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
+    await publish(row, false);
+    return { item: await saleOf(id), serverTime: new Date().toISOString() };
+  }
+
   r.put('/api/admin/goods/:id', async (ctx) => {
     const id = parse(IdParam, ctx.params.id);
     const body = parse(SaleUpdateBody, ctx.request.body);
     if (!(await s.goods.update(id, body, actorOf(ctx.state))))
       throw new AppError('NOT_FOUND', 'No such sale.');
-    const row = await s.goods.get(id);
-    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
-    await publish(row, false);
-    ctx.body = {
-      item: await saleOf(id),
-      serverTime: new Date().toISOString(),
-    } satisfies SaleResponse;
+    ctx.body = await republished(id);
   });
 
   r.post('/api/admin/goods/:id/reset', async (ctx) => {
@@ -148,13 +150,7 @@ export function adminRoutes(s: Services): Router {
     const id = parse(IdParam, ctx.params.id);
     if (!(await s.goods.restore(id, actorOf(ctx.state))))
       throw new AppError('NOT_FOUND', 'No such sale.');
-    const row = await s.goods.get(id);
-    if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
-    await publish(row, false);
-    ctx.body = {
-      item: await saleOf(id),
-      serverTime: new Date().toISOString(),
-    } satisfies SaleResponse;
+    ctx.body = await republished(id);
   });
 
   r.get('/api/admin/audit', async (ctx) => {
