@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createHttpServer } from '../src/app.ts';
@@ -100,36 +99,8 @@ describe('payment deadlines', () => {
   });
 });
 
-/** Opens the event stream (on another instance's port if given) and collects its events. */
-async function openStream(token: string, goods: number[] = [], port = h.port) {
-  const t = await h.request('POST', '/api/events/ticket', { token });
-  expect(t.status).toBe(200);
-  const events: Array<{ type: string; [k: string]: unknown }> = [];
-  const req = http.get({
-    host: '127.0.0.1',
-    port,
-    path: `/api/events?ticket=${t.body.ticket}&goods=${goods.join(',')}`,
-  });
-  const res = await new Promise<http.IncomingMessage>((r) => req.once('response', r));
-  let buf = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    buf += chunk;
-    let i;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const frame = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      const data = /^data: (.*)$/m.exec(frame)?.[1];
-      if (data) events.push(JSON.parse(data));
-    }
-  });
-  const until = async (pred: (e: (typeof events)[number]) => boolean) => {
-    const deadline = Date.now() + 10_000;
-    while (!events.some(pred) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return events.find(pred);
-  };
-  return { res, events, until, ticket: t.body.ticket as string, close: () => req.destroy() };
-}
+const openStream = (token: string, goods: number[] = [], port?: number) =>
+  h.openEvents(token, goods, port);
 
 describe('the event stream', () => {
   it('pushes the result, the payment and the stock to the shopper', async () => {

@@ -171,6 +171,37 @@ export async function startHarness(opts: HarnessOptions = {}) {
     }
   }
 
+  /** Opens a shopper's event stream (on another instance's port if given) and collects its events. */
+  async function openEvents(token: string, goods: number[] = [], onPort = port) {
+    const t = await request('POST', '/api/events/ticket', { token });
+    if (t.status !== 200) throw new Error(`no event ticket: ${t.status} ${t.text}`);
+    const events: Array<{ type: string; [k: string]: unknown }> = [];
+    const req = http.get({
+      host: '127.0.0.1',
+      port: onPort,
+      path: `/api/events?ticket=${t.body.ticket}&goods=${goods.join(',')}`,
+    });
+    const res = await new Promise<http.IncomingMessage>((r) => req.once('response', r));
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const data = /^data: (.*)$/m.exec(buf.slice(0, i))?.[1];
+        buf = buf.slice(i + 2);
+        if (data) events.push(JSON.parse(data));
+      }
+    });
+    const until = async (pred: (e: (typeof events)[number]) => boolean, ms = 15_000) => {
+      const deadline = Date.now() + ms;
+      while (!events.some(pred) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      return events.find(pred);
+    };
+    return { res, events, until, ticket: t.body.ticket as string, close: () => req.destroy() };
+  }
+
   async function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
     const [rows] = await admin.query(sql, params);
     return rows as T[];
@@ -210,6 +241,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     path,
     order,
     waitFor,
+    openEvents,
     query,
     close,
   };

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { createRedis, scanKeys } from '@seckill/stock';
 import { Cluster } from 'ioredis';
 import pino from 'pino';
@@ -31,35 +30,8 @@ afterAll(async () => {
   expect(left).toEqual([]);
 });
 
-/** Opens a shopper's event stream and collects its events. */
-async function openStream(token: string, goods: number[]) {
-  const t = await h.request('POST', '/api/events/ticket', { token });
-  expect(t.status).toBe(200);
-  const events: Array<{ type: string; [k: string]: unknown }> = [];
-  const req = http.get({
-    host: '127.0.0.1',
-    port: h.port,
-    path: `/api/events?ticket=${t.body.ticket}&goods=${goods.join(',')}`,
-  });
-  const res = await new Promise<http.IncomingMessage>((r) => req.once('response', r));
-  let buf = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    buf += chunk;
-    let i;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const data = /^data: (.*)$/m.exec(buf.slice(0, i))?.[1];
-      buf = buf.slice(i + 2);
-      if (data) events.push(JSON.parse(data));
-    }
-  });
-  const until = async (pred: (e: (typeof events)[number]) => boolean) => {
-    const deadline = Date.now() + 15_000;
-    while (!events.some(pred) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return events.find(pred);
-  };
-  return { res, events, until, close: () => req.destroy() };
-}
+const openStream = (token: string, goods: number[] = [], port?: number) =>
+  h.openEvents(token, goods, port);
 
 describe('the shop on a Redis Cluster', () => {
   it('talks to the cluster, whose keys of several sales lie on several masters', async () => {
