@@ -310,18 +310,32 @@ export class OrderConsumer {
       .map((p) => outcomes.get(p.order.orderId))
       .flatMap((o) => (o?.kind === 'created' ? [o.orderId] : []));
     this.o.metrics?.committed(created.length, (performance.now() - writeStarted) / 1000);
-    if (created.length > 0) await this.scheduleExpiry(goodsId, created, expiresAt);
-    // Outcomes go to Redis together (one pipelined round trip), then every message is acked.
+    // The deadline message and the outcomes in Redis go out together (one script call for the
+    // committed orders of the sale); every message is acked after both.
     const events: UserEvent[] = [];
-    await Promise.all(
-      group.map(async (p) => {
-        const outcome = outcomes.get(p.order.orderId);
-        if (!outcome) return;
-        await this.settle(p, outcome);
-        const event = resultEvent(p.order, outcome);
-        if (event) events.push(event);
-      }),
-    );
+    const settled: Array<{ userId: number; orderId: string; reservedOrderId: string }> = [];
+    const soldOut: Parsed[] = [];
+    for (const p of group) {
+      const outcome = outcomes.get(p.order.orderId);
+      if (!outcome) continue;
+      this.counters[outcome.kind === 'sold_out' ? 'soldOut' : outcome.kind] += 1;
+      if (outcome.kind === 'created' || outcome.kind === 'existing') {
+        settled.push({
+          userId: p.order.userId,
+          orderId: outcome.orderId,
+          reservedOrderId: p.order.orderId,
+        });
+      } else if (outcome.kind === 'sold_out') soldOut.push(p);
+      const event = resultEvent(p.order, outcome);
+      if (event) events.push(event);
+    }
+    await Promise.all([
+      created.length > 0 ? this.scheduleExpiry(goodsId, created, expiresAt) : undefined,
+      settled.length > 0
+        ? this.retrying('settle', () => this.o.stock.settleMany(goodsId, settled))
+        : undefined,
+      ...soldOut.map((p) => this.releaseSoldOut(p)),
+    ]);
     for (const p of group) this.done(p.d);
     this.o.onUserEvents?.(events);
   }
@@ -342,21 +356,16 @@ export class OrderConsumer {
     }
   }
 
-  private async settle(p: Parsed, outcome: WriteOutcome) {
+  /** MySQL had no unit left for it: the reservation ends as sold out, its unit already gone. */
+  private async releaseSoldOut(p: Parsed) {
     const { goodsId, userId, orderId } = p.order;
-    this.counters[outcome.kind === 'sold_out' ? 'soldOut' : outcome.kind] += 1;
-    if (outcome.kind === 'returned') return;
-    await this.retrying('settle', async () => {
-      if (outcome.kind === 'created' || outcome.kind === 'existing') {
-        await this.o.stock.settle(goodsId, userId, outcome.orderId, orderId);
-      } else if (outcome.kind === 'sold_out') {
-        await this.o.stock.release(goodsId, userId, orderId, {
-          force: true,
-          result: 'sold_out',
-          returnUnit: false,
-        });
-      }
-    });
+    await this.retrying('settle', () =>
+      this.o.stock.release(goodsId, userId, orderId, {
+        force: true,
+        result: 'sold_out',
+        returnUnit: false,
+      }),
+    );
   }
 
   /** An order that can never be written: dead-letter it and give the unit back. */

@@ -12,6 +12,7 @@ const SCRIPTS = {
   skClaim: { numberOfKeys: 3, lua: lua('claim') },
   skClaimMany: { numberOfKeys: 3, lua: lua('claim-many') },
   skSettle: { numberOfKeys: 3, lua: lua('settle') },
+  skSettleMany: { numberOfKeys: 3, lua: lua('settle-many') },
   skWarm: { numberOfKeys: 5, lua: lua('warm') },
   skRebuild: { numberOfKeys: 4, lua: lua('rebuild') },
   skReturnUnits: { numberOfKeys: 5, lua: lua('return-units') },
@@ -26,6 +27,7 @@ interface StockCommands {
   skClaim: ScriptFn<number>;
   skClaimMany: ScriptFn<number[]>;
   skSettle: ScriptFn<number>;
+  skSettleMany: ScriptFn<number>;
   skWarm: ScriptFn<number>;
   skRebuild: ScriptFn<number[]>;
   skReturnUnits: ScriptFn<number>;
@@ -220,6 +222,21 @@ export class StockStore {
   ): Promise<void> {
     const k = this.keys(goodsId);
     await this.cmd.skSettle(k.stock, k.buyers, k.results, userId, orderId, reservedOrderId);
+  }
+
+  /** `settle` for many committed orders of one sale in one script call; returns how many. */
+  async settleMany(
+    goodsId: number,
+    orders: Array<{ userId: number; orderId: string; reservedOrderId: string }>,
+  ): Promise<number> {
+    if (orders.length === 0) return 0;
+    const k = this.keys(goodsId);
+    return this.cmd.skSettleMany(
+      k.stock,
+      k.buyers,
+      k.results,
+      ...orders.flatMap((o) => [o.userId, o.orderId, o.reservedOrderId]),
+    );
   }
 
   /**

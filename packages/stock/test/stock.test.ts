@@ -151,6 +151,30 @@ describe('release, claim and settle', () => {
     expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('0');
     expect(await redis.hget(saleKeys(prefix, goodsId).buyers, '3')).toBe('30');
   });
+
+  it('settles a batch in one call exactly as settle does one by one', async () => {
+    await reserved(1, '10');
+    await setPath(2, 'q');
+    await stock.reserve(goodsId, 2, 'q', '20');
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('0');
+    const settled = await stock.settleMany(goodsId, [
+      { userId: 1, orderId: '10', reservedOrderId: '10' },
+      { userId: 2, orderId: '5', reservedOrderId: '20' }, // had order 5: the unit goes back
+      { userId: 3, orderId: '30', reservedOrderId: '30' }, // Redis never saw it: count it
+    ]);
+    expect(settled).toBe(3);
+    expect(await stock.result(goodsId, 1)).toEqual({ status: 'success', orderId: '10' });
+    expect(await stock.result(goodsId, 2)).toEqual({ status: 'success', orderId: '5' });
+    expect(await stock.result(goodsId, 3)).toEqual({ status: 'success', orderId: '30' });
+    expect(await redis.hgetall(saleKeys(prefix, goodsId).buyers)).toEqual({
+      1: '10',
+      2: '5',
+      3: '30',
+    });
+    // +1 for the duplicate's unit, −1 for the untracked order.
+    expect(await redis.get(saleKeys(prefix, goodsId).stock)).toBe('0');
+    expect(await stock.settleMany(goodsId, [])).toBe(0);
+  });
 });
 
 describe('warm.lua and rebuild.lua', () => {
