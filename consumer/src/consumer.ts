@@ -31,6 +31,8 @@ export interface ConsumerOptions {
   batchSize: number;
   /** How long a partial batch waits for more messages. */
   batchWaitMs: number;
+  /** Batches in flight at once, each in its own lane (default 1: one after another). */
+  concurrency?: number;
   /** Attempts for an error that is neither known transient nor known permanent. */
   maxUnknownAttempts: number;
   /** Told when a unit goes back to stock, so API instances drop their sold-out flag. */
@@ -78,7 +80,9 @@ export class OrderConsumer {
   /** Messages that carry a group of orders (v2). */
   private readonly groups = new WeakSet<ConsumeMessage>();
   private timer: NodeJS.Timeout | null = null;
-  private chain: Promise<void> = Promise.resolve();
+  /** Each lane runs its batches one after another; batches go to the lanes in turn. */
+  private lanes: Promise<void>[] = [];
+  private nextLane = 0;
   private consumers = new Map<Channel, string>();
   private stopping = false;
   readonly expirer: Expirer;
@@ -235,7 +239,9 @@ export class OrderConsumer {
     this.timer = null;
     if (this.buffer.length === 0) return;
     const batch = this.buffer.splice(0, this.o.batchSize);
-    this.chain = this.chain
+    const lanes = Math.max(1, this.o.concurrency ?? 1);
+    const lane = this.nextLane++ % lanes;
+    this.lanes[lane] = (this.lanes[lane] ?? Promise.resolve())
       .then(() => this.process(batch))
       .catch(async (err: unknown) => {
         // Unacked on a live channel they would hold their prefetch slots and never come back:
@@ -444,10 +450,13 @@ export class OrderConsumer {
 
   /** Resolves when everything received so far has been written and acked. */
   async drain(): Promise<void> {
-    do {
+    for (;;) {
       this.flush();
-      await this.chain;
-    } while (this.buffer.length > 0);
+      const awaited = [...this.lanes];
+      await Promise.all(awaited);
+      // Done once nothing is buffered and no lane took a batch while we waited.
+      if (this.buffer.length === 0 && this.lanes.every((l, i) => l === awaited[i])) return;
+    }
   }
 
   private stopped: Promise<void> | null = null;

@@ -42,6 +42,7 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     prefetch: cfg.prefetch,
     batchSize: cfg.batchSize,
     batchWaitMs: cfg.batchWaitMs,
+    concurrency: cfg.concurrency,
     maxUnknownAttempts: cfg.maxUnknownAttempts,
     onStockReturned: (goodsId) =>
       void redis
