@@ -178,6 +178,44 @@ describe('ordering', () => {
     expect(await h.s.redis.get(h.s.stock.keys(sale.id).stock)).toBe('0');
   });
 
+  it('answers the paths of a sold-out sale from the local flag, without MySQL or Redis', async () => {
+    const sale = await h.createSale({ stock: 1 });
+    const [u, v, ...rest] = await h.createUsers(12);
+    if (!u || !v) throw new Error('no users');
+    expect((await h.order(sale.id, u.token)).status).toBe(202);
+    // The first refusal comes from the script, and sets the flag.
+    expect((await h.path(sale.id, v.token)).body.code).toBe('SOLD_OUT');
+    expect(h.s.soldOut.isSoldOut(sale.id)).toBe(true);
+    const users = h.s.users;
+    const findById = users.findById.bind(users);
+    let reads = 0;
+    users.findById = (id) => {
+      reads += 1;
+      return findById(id);
+    };
+    const issuePath = h.s.stock.issuePath.bind(h.s.stock);
+    let scripts = 0;
+    h.s.stock.issuePath = (...a) => {
+      scripts += 1;
+      return issuePath(...a);
+    };
+    try {
+      const answers = await Promise.all(rest.map((w) => h.path(sale.id, w.token)));
+      expect(answers.map((a) => [a.status, a.body.code])).toEqual(
+        rest.map(() => [409, 'SOLD_OUT']),
+      );
+      expect([reads, scripts]).toEqual([0, 0]);
+      // Still only for a valid token.
+      const forged = await h.request('POST', `/api/seckill/${sale.id}/path`, {
+        headers: { authorization: 'Bearer abc.def.ghi' },
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      users.findById = findById;
+      h.s.stock.issuePath = issuePath;
+    }
+  });
+
   it('refuses an order for a sale whose keys Redis lost, with RETRY, and moves nothing', async () => {
     const sale = await h.createSale();
     const [u] = await h.createUsers(1);
