@@ -16,6 +16,7 @@ import { measureBaseline } from './phases/baseline.ts';
 import type { Bench } from './phases/context.ts';
 import { runCrowd } from './phases/crowd.ts';
 import { measureDrain } from './phases/drain.ts';
+import { clusterPlan, formatInstances, type InstanceRow } from './phases/instances.ts';
 import { prepareWebDist, runSoak, type WebDist } from './phases/soak.ts';
 import { measureStreams } from './phases/streams.ts';
 import { measureLateOrders, measureOrders } from './phases/throughput.ts';
@@ -309,6 +310,10 @@ async function main() {
     await matrixMain(opts);
     return;
   }
+  if (opts.instances) {
+    await instancesMain(opts, opts.instances);
+    return;
+  }
   // The soak serves the web build, and has its children write diagnostic reports (heap, handles)
   // into a private folder of its own, removed at the end: they hold the children's environment.
   const web = opts.soak !== null ? prepareWebDist(log) : null;
@@ -380,6 +385,56 @@ async function matrixMain(opts: Options) {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   const report = await matrixRun(opts, (s) => (current = s));
   await writeReports(opts, report);
+}
+
+/**
+ * `--instances 1,2,3`: the baseline once, then for each count a local cluster (nginx in front of
+ * N API instances) and the order phase through nginx; with 1, also straight to the instance.
+ */
+async function instancesMain(opts: Options, counts: number[]) {
+  const plan = clusterPlan(log, (url, env) => Stack.external(url, env));
+  let stopCurrent: (() => Promise<void>) | null = null;
+  process.on(
+    'SIGINT',
+    () => void Promise.resolve(stopCurrent?.()).finally(() => process.exit(130)),
+  );
+  const rows: InstanceRow[] = [];
+  let baseline: EndpointStats | null = null;
+  for (const n of counts) {
+    const run = await plan.start(n);
+    stopCurrent = run.stop;
+    try {
+      const stack = plan.stacks.get(run.balancer);
+      if (!stack) throw new Error('no stack');
+      const b = await openBench(opts, stack);
+      baseline ??= await measureBaseline(b, b.adminToken);
+      const label = `${n} instance${n > 1 ? 's' : ''} behind nginx`;
+      rows.push({
+        topology: label,
+        instances: n,
+        viaBalancer: true,
+        stats: await measureOrders(b, baseline.rps * ORDER_SIZING, { label }),
+      });
+      if (n === 1) {
+        const direct = await Stack.external(run.direct, stack.childEnvOf());
+        try {
+          const d = await openBench(opts, direct);
+          rows.push({
+            topology: '1 instance, direct (no nginx)',
+            instances: 1,
+            viaBalancer: false,
+            stats: await measureOrders(d, baseline.rps * ORDER_SIZING, { label: 'direct' }),
+          });
+        } finally {
+          await direct.close();
+        }
+      }
+    } finally {
+      await run.stop();
+      stopCurrent = null;
+    }
+  }
+  if (baseline) console.log(`\n${formatInstances(baseline, rows)}`);
 }
 
 main().then(

@@ -36,6 +36,8 @@ export interface Options {
   floodRps: number;
   /** Run only the matrix: queue type × group commit, baseline once, the order phase per cell. */
   matrix: boolean;
+  /** Only the scale-out table: the order phase behind nginx for each of these API instance counts. */
+  instances: number[] | null;
   help: boolean;
 }
 
@@ -62,6 +64,9 @@ and queues, all removed afterwards).
                      RSS, heap, handles, fds and threads printed every minute, then the books
   --soak-rps N       soak: shoppers' requests per second, paths, orders and polls (300)
   --flood-rps N      soak: requests per second of one client flooding distinct static URLs (200)
+  --instances LIST   only the scale-out table: for each API instance count (1,2,3) a local cluster
+                     (scripts/cluster.sh: nginx, N instances, consumers) and the order phase
+                     through nginx; 1 instance also directly, for the balancer's cost
   --matrix           only the matrix: the baseline once, then the order phase on a fresh stack
                      for each of AMQP_QUEUE_TYPE quorum|classic × PUBLISH_GROUP_COMMIT 1|0
                      (--duration each); accepted and durable orders/s, p99, CPU per order
@@ -113,6 +118,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
       'soak-rps': { type: 'string' },
       'flood-rps': { type: 'string' },
       matrix: { type: 'boolean' },
+      instances: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -143,6 +149,18 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
   if (matrix && values.url !== undefined) {
     throw new Error('--matrix starts a stack of its own per cell: it does not go with --url');
   }
+  let instances: number[] | null = null;
+  if (values.instances !== undefined) {
+    instances = values.instances.split(',').map((n) => Number(n.trim()));
+    if (!instances.every((n) => Number.isInteger(n) && n >= 1 && n <= 8)) {
+      throw new Error('--instances must list API instance counts from 1 to 8, like 1,2,3');
+    }
+    if (matrix || soak !== null || strategies || values.url !== undefined) {
+      throw new Error(
+        '--instances starts its own clusters: it goes with none of --matrix, --soak, --strategy, --url',
+      );
+    }
+  }
   if (soak !== null && strategies) throw new Error('--soak and --strategy do not go together');
   if (soak !== null && values.url !== undefined) {
     throw new Error(
@@ -166,6 +184,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     soakRps: positive('soak-rps', values['soak-rps'], 300),
     floodRps: positive('flood-rps', values['flood-rps'], 200),
     matrix,
+    instances,
     help: values.help ?? false,
   };
 }

@@ -167,9 +167,14 @@ export class Stack {
     return stack;
   }
 
+  /** The variables this stack's processes run with (for another view of the same app). */
+  childEnvOf(): NodeJS.ProcessEnv {
+    return this.childEnv;
+  }
+
   /** An app already running at `url`; its settings come from the same variables it reads. */
-  static async external(url: string): Promise<Stack> {
-    const cfg = loadConfig(process.env);
+  static async external(url: string, env: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+    const cfg = loadConfig(env);
     if (!cfg.loadtestKey) throw new Error('--url needs SECKILL_LOADTEST_KEY (and JWT_SECRET) set');
     const target: Target = {
       url: url.replace(/\/$/, ''),
@@ -182,7 +187,7 @@ export class Stack {
       loadtestKey: cfg.loadtestKey,
       own: false,
     };
-    const stack = new Stack(target, process.env, {
+    const stack = new Stack(target, env, {
       queueType: cfg.queueType,
       groupCommit: cfg.groupCommit,
     });
