@@ -11,7 +11,6 @@ const SCRIPTS = {
   skRelease: { numberOfKeys: 4, lua: lua('release') },
   skClaim: { numberOfKeys: 3, lua: lua('claim') },
   skClaimMany: { numberOfKeys: 3, lua: lua('claim-many') },
-  skSettle: { numberOfKeys: 3, lua: lua('settle') },
   skSettleMany: { numberOfKeys: 3, lua: lua('settle-many') },
   skWarm: { numberOfKeys: 5, lua: lua('warm') },
   skRebuild: { numberOfKeys: 4, lua: lua('rebuild') },
@@ -26,7 +25,6 @@ interface StockCommands {
   skRelease: ScriptFn<number>;
   skClaim: ScriptFn<number>;
   skClaimMany: ScriptFn<number[]>;
-  skSettle: ScriptFn<number>;
   skSettleMany: ScriptFn<number>;
   skWarm: ScriptFn<number>;
   skRebuild: ScriptFn<number[]>;
@@ -220,8 +218,7 @@ export class StockStore {
     orderId: string,
     reservedOrderId: string,
   ): Promise<void> {
-    const k = this.keys(goodsId);
-    await this.cmd.skSettle(k.stock, k.buyers, k.results, userId, orderId, reservedOrderId);
+    await this.settleMany(goodsId, [{ userId, orderId, reservedOrderId }]);
   }
 
   /** `settle` for many committed orders of one sale in one script call; returns how many. */

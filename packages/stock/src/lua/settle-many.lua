@@ -1,4 +1,5 @@
--- settle.lua for the orders of one sale that one consumer transaction committed, in one call.
+-- Record committed orders of one sale for polling and make each buyer mark name its order: the
+-- orders one consumer transaction wrote, in one call.
 -- KEYS: 1 stock, 2 buyers, 3 results
 -- ARGV: triples of userId, orderId now in MySQL, orderId that message reserved
 -- Returns how many orders it settled.
