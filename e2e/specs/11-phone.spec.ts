@@ -192,8 +192,9 @@ test('the admin sales list is cards on a phone, filtered and searched', async ({
   await expect(card.getByTestId('admin-stock')).toHaveText('5');
   await expect(card.getByTestId('admin-left-redis')).toHaveText('5');
   await expect(card.getByTestId('admin-reset')).toBeVisible();
-  await expectOnScreen(card.getByTestId('admin-name'), 'card name');
   await card.scrollIntoViewIfNeeded();
+  await expectOnScreen(card.getByTestId('admin-name'), 'card name');
+  await expectOnScreen(card.getByTestId('admin-reset'), 'card reset button');
   await shot(page, 'phone-admin-cards');
 
   await page.getByTestId('admin-status-ended').click();
