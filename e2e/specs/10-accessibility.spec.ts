@@ -9,6 +9,14 @@ interface ContrastResult {
 
 /** Runs axe-core's colour-contrast rule in the page (evaluated, so the CSP does not block it). */
 async function contrast(page: Page, name: string) {
+  // Element Plus tags zoom in when they appear: judge the colours they settle on, not a fade.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every(
+        (a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity,
+      ),
+  );
   await page.evaluate(axe.source);
   const result = await page.evaluate(
     () =>
@@ -71,4 +79,47 @@ test('list, detail, orders and admin pages meet WCAG AA contrast', async ({
   await contrast(admin, 'admin');
   await admin.getByTestId('audit-log').scrollIntoViewIfNeeded();
   await shot(admin, 'audit');
+});
+
+test.describe('on a phone (390×844)', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the docked buy bar, a closed sale and the admin cards meet WCAG AA contrast', async ({
+    page,
+    request,
+    guard,
+  }) => {
+    const sale = await createSale(request, { name: `Contrast phone ${Date.now()}` });
+    const soon = await createSale(request, {
+      name: `Contrast phone soon ${Date.now()}`,
+      startAt: new Date(Date.now() + 3600_000).toISOString(),
+      endAt: new Date(Date.now() + 7200_000).toISOString(),
+    });
+    const gone = await createSale(request, { name: `Contrast phone gone ${Date.now()}`, stock: 0 });
+
+    // A visitor first: the login button and the closed states in the bar.
+    await page.goto(`/goods/${soon.id}`);
+    await expect(page.getByTestId('buy-bar')).toHaveAttribute('data-docked', 'true');
+    await expect(page.getByTestId('countdown')).toHaveAttribute('data-phase', 'upcoming');
+    await contrast(page, 'phone upcoming');
+    await page.goto(`/goods/${gone.id}`);
+    await expect(page.getByTestId('buy-button')).toHaveText('Sold out');
+    await contrast(page, 'phone sold out');
+
+    const shopper = await apiRegister(request, 'phoneeyes');
+    const buyer = await page.context().newPage();
+    guard.watch(buyer);
+    await signIn(buyer, shopper);
+    await buyer.goto(`/goods/${sale.id}`);
+    await expect(buyer.getByTestId('buy-bar')).toHaveAttribute('data-docked', 'true');
+    await expect(buyer.getByTestId('captcha-img')).toBeVisible();
+    await contrast(buyer, 'phone detail');
+
+    const admin = await page.context().newPage();
+    guard.watch(admin);
+    await signIn(admin, await adminAuth(request));
+    await admin.goto('/admin');
+    await expect(admin.getByTestId('admin-cards')).toBeVisible();
+    await contrast(admin, 'phone admin');
+  });
 });

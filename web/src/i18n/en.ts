@@ -135,6 +135,7 @@ export default {
     ended: 'This sale has ended',
     days: '{n} d',
     syncing: 'Syncing with the shop clock…',
+    soldOut: 'Sold out: nothing left to buy',
   },
   buy: {
     title: 'Buy now',
@@ -268,6 +269,15 @@ export default {
       deadLetters: 'Dead letters',
       consumers: 'Consumers',
       unknown: 'n/a',
+    },
+    filter: {
+      label: 'Filter the sales',
+      status: 'Status',
+      all: 'All statuses',
+      search: 'Name or ID',
+      none: 'No sale matches this filter.',
+      clear: 'Clear the filter',
+      count: '{n} sale(s)',
     },
     col: {
       id: 'ID',

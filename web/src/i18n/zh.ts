@@ -136,6 +136,7 @@ const zh: typeof en = {
     ended: '秒杀已结束',
     days: '{n} 天',
     syncing: '正在同步商城时间…',
+    soldOut: '已抢光，无货可买',
   },
   buy: {
     title: '立即抢购',
@@ -268,6 +269,15 @@ const zh: typeof en = {
       deadLetters: '死信',
       consumers: '消费者',
       unknown: '未知',
+    },
+    filter: {
+      label: '筛选秒杀',
+      status: '状态',
+      all: '全部状态',
+      search: '名称或 ID',
+      none: '没有符合条件的秒杀。',
+      clear: '清除筛选',
+      count: '共 {n} 个秒杀',
     },
     col: {
       id: 'ID',
