@@ -8,6 +8,8 @@ ensure_pnpm
 install_deps
 ensure_services
 if [ -d e2e ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+# Chinese text in the browser tests' screenshots (without a CJK font it shows as boxes).
+if [ -d e2e ] && is_root && on_debian && ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; then apt_install fonts-wqy-zenhei; fi
 [ -x /usr/sbin/nginx ] || apt_install nginx   # the balancer fault scenario runs Debian's nginx
 command -v docker-compose >/dev/null || apt_install docker-compose
 

@@ -1,6 +1,16 @@
 import axe from 'axe-core';
 import type { Page } from '@playwright/test';
-import { adminAuth, apiRegister, createSale, expect, shot, signIn, test } from '../src/fixtures.ts';
+import {
+  adminAuth,
+  adminToken,
+  apiRegister,
+  bearer,
+  createSale,
+  expect,
+  shot,
+  signIn,
+  test,
+} from '../src/fixtures.ts';
 
 interface ContrastResult {
   violations: Array<{ id: string; nodes: Array<{ target: unknown; failureSummary?: string }> }>;
@@ -79,6 +89,19 @@ test('list, detail, orders and admin pages meet WCAG AA contrast', async ({
   await contrast(admin, 'admin');
   await admin.getByTestId('audit-log').scrollIntoViewIfNeeded();
   await shot(admin, 'audit');
+
+  // A sale archived by the admin leaves the shop and waits in the archived list, to be restored.
+  const gone = await createSale(request, { name: `Archived lamp ${Date.now()}` });
+  const archived = await request.delete(`/api/admin/goods/${gone.id}`, {
+    headers: bearer(await adminToken(request)),
+  });
+  expect(archived.status()).toBe(204);
+  await admin.reload();
+  const entry = admin.getByTestId('archived-sale').filter({ hasText: gone.name });
+  await expect(entry).toBeVisible();
+  await expect(entry.getByTestId('admin-restore')).toBeVisible();
+  await entry.scrollIntoViewIfNeeded();
+  await shot(admin, 'archived');
 });
 
 test.describe('on a phone (390×844)', () => {
