@@ -9,8 +9,8 @@ export const ConsumerEnv = SharedEnv.extend({
   CONSUMER_BATCH_SIZE: count(200, 1),
   /** How long a partial batch waits for more messages. */
   CONSUMER_BATCH_WAIT_MS: count(5, 1),
-  /** Batches in flight at once (one transaction each), so one's commit overlaps the next's work. */
-  CONSUMER_CONCURRENCY: count(2, 1),
+  /** Batches in flight at once (one transaction each); 2 overlaps one's commit with the next's work. */
+  CONSUMER_CONCURRENCY: count(1, 1),
   /** Attempts for an error that is neither known transient nor known permanent. */
   CONSUMER_MAX_ATTEMPTS: count(5, 1),
   /** How often the sweeper looks for overdue orders whose deadline message was lost (0 = never). */
