@@ -1,6 +1,7 @@
 import { ExpiryMessage, OrderBatchMessage, OrderMessage } from '@seckill/contracts';
 import {
   assertTopology,
+  closeWithin,
   connectRecovering,
   type OrderPublisher,
   type QueueNames,
@@ -481,7 +482,7 @@ export class OrderConsumer {
     await Promise.all(channels.map((ch) => ch.close().catch(() => undefined)));
     const model = this.model;
     this.model = null;
-    if (model) await model.close().catch(() => {});
+    if (model) await closeWithin(model);
   }
 }
 

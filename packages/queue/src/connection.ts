@@ -21,3 +21,19 @@ export function connectRecovering(
     },
   });
 }
+
+/**
+ * Closes a connection, waiting at most `ms`: amqplib's close() never settles when the socket died
+ * a moment before (the close handshake waits for a reply that cannot come), which would hang a
+ * shutdown that happens as the broker goes away.
+ */
+export async function closeWithin(model: RecoveringChannelModel, ms = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    model.close().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}

@@ -1,6 +1,6 @@
 import type amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
-import { connectRecovering } from './connection.ts';
+import { closeWithin, connectRecovering } from './connection.ts';
 import type { ExpiryMessage, OrderMessage } from '@seckill/contracts';
 import type { QueueNames } from './names.ts';
 import { assertTopology, queueDepth, type QueueDepth } from './topology.ts';
@@ -194,6 +194,6 @@ export class OrderPublisher {
     const model = this.model;
     this.model = null;
     this.channel = null;
-    if (model) await model.close().catch(() => {});
+    if (model) await closeWithin(model);
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteTopology, OrderPublisher, queueNames } from '../src/index.ts';
+import { HoldProxy } from './hold-proxy.ts';
 
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const names = queueNames(`tq${randomBytes(4).toString('hex')}:`);
@@ -72,15 +73,30 @@ describe('group commit', () => {
   });
 
   it('rejects every order of a message whose confirm does not come', async () => {
-    const slow = new OrderPublisher({ url, names, confirmTimeoutMs: 0, groupCommit: true });
+    // A real broker behind a proxy that, once the channel is open, holds back every reply: the
+    // message reaches RabbitMQ but its confirm never reaches the publisher.
+    const broker = new URL(url);
+    const proxy = new HoldProxy({ host: broker.hostname, port: Number(broker.port || 5672) });
+    const port = await proxy.listen();
+    broker.port = String(port);
+    const slow = new OrderPublisher({
+      url: broker.toString(),
+      names,
+      confirmTimeoutMs: 300,
+      groupCommit: true,
+    });
     await slow.start();
-    await slow.waitReady(5000);
+    expect(await slow.waitReady(5000)).toBe(true);
+    proxy.hold();
     try {
       const results = await Promise.allSettled(
         Array.from({ length: 5 }, (_, i) => slow.publish(order(i))),
       );
-      expect(results.every((r) => r.status === 'rejected')).toBe(true);
+      expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+      expect(slow.sent.orders).toBe(5);
     } finally {
+      // The held connection cannot close politely (its close-ok would be held too): cut it first.
+      await proxy.close();
       await slow.close();
       await drain();
     }
