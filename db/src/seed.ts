@@ -158,8 +158,8 @@ export async function seed(db: Pool, opts: SeedOptions) {
     const existing = rows[0] as { id: number } | undefined;
     if (!existing) {
       const [res] = await db.query<ResultSetHeader>(
-        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, waiting_room)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
         [
           s.name,
           s.description,

@@ -36,6 +36,10 @@ export const ApiEnv = SharedEnv.extend({
   EVENTS_MAX_STREAMS: count(10_000),
   EVENTS_MAX_PER_USER: count(5),
   EVENTS_STOCK_INTERVAL_MS: count(1000),
+  QUEUE_OPENS_BEFORE_MS: count(10 * 60_000),
+  QUEUE_ADMIT_PER_SECOND: count(200),
+  QUEUE_ADMISSION_TTL_MS: count(120_000),
+  QUEUE_TICK_MS: count(200),
   LIMIT_GLOBAL_INFLIGHT: count(4096),
   LIMIT_GLOBAL_RPS: count(50_000),
   LIMIT_LOGIN_PER_IP: count(60),
@@ -46,6 +50,7 @@ export const ApiEnv = SharedEnv.extend({
   LIMIT_ORDER_PER_USER: count(10),
   LIMIT_ORDER_ACTION_PER_USER: count(30),
   LIMIT_EVENTS_PER_USER: count(20),
+  LIMIT_QUEUE_PER_USER: count(30),
 });
 
 /** Every environment variable the API reads, parsed and typed once. See .env.example. */
@@ -104,6 +109,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventsMaxPerUser: e.EVENTS_MAX_PER_USER,
     /** How often watched sales' stock is checked and pushed when it moved. */
     eventsStockIntervalMs: e.EVENTS_STOCK_INTERVAL_MS,
+    queue: {
+      /** A waiting room opens this long before its sale's start. */
+      opensBeforeMs: e.QUEUE_OPENS_BEFORE_MS,
+      /** Shoppers admitted per second per sale (once for all instances). */
+      admitPerSecond: e.QUEUE_ADMIT_PER_SECOND,
+      /** An admission not used for an order by then lapses; its slot goes to the next shopper. */
+      admissionTtlMs: e.QUEUE_ADMISSION_TTL_MS,
+      /** How often the admitting instance admits, and every instance pushes places. */
+      tickMs: Math.max(20, e.QUEUE_TICK_MS),
+    },
     limits: {
       /** Requests in flight per instance before new ones are shed with 429 (0 = off). */
       globalInflight: e.LIMIT_GLOBAL_INFLIGHT,
@@ -120,6 +135,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       orderAction: { max: e.LIMIT_ORDER_ACTION_PER_USER, windowMs: 10_000 } as Limit,
       /** Event-stream tickets per shopper. */
       events: { max: e.LIMIT_EVENTS_PER_USER, windowMs: 60_000 } as Limit,
+      /** Waiting-room joins and status reads per shopper. */
+      queue: { max: e.LIMIT_QUEUE_PER_USER, windowMs: 10_000 } as Limit,
     },
   };
 }

@@ -84,7 +84,7 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
   await publisher.start();
 
   const goods = new GoodsStore(db);
-  const catalog = new SaleCatalog(goods, stock);
+  const catalog = new SaleCatalog(goods, stock, config.queue.opensBeforeMs);
   metrics = new ApiMetrics({
     redis,
     prefix: config.prefix,

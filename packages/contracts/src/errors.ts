@@ -13,6 +13,10 @@ export const ERRORS = {
   },
   NOT_STARTED: { status: 403, message: 'The sale has not started yet.' },
   ENDED: { status: 403, message: 'The sale has ended.' },
+  NOT_ADMITTED: {
+    status: 403,
+    message: 'Please wait for your turn in the waiting room before buying.',
+  },
   BAD_CAPTCHA: { status: 403, message: 'The verification code is wrong or expired.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },

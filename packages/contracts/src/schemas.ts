@@ -67,6 +67,10 @@ export interface Sale {
   startAt: string;
   endAt: string;
   status: SaleStatus;
+  /** Shoppers join a waiting room and are admitted at a rate before they may buy. */
+  waitingRoom: boolean;
+  /** With a waiting room: from when shoppers may join it (QUEUE_OPENS_BEFORE_MS before the start). */
+  queueOpensAt?: string;
   /** Set on archived sales (admin only): off the storefront, books kept. */
   archivedAt?: string;
 }
@@ -116,6 +120,8 @@ const SaleFields = {
   stock: z.number().int().min(0).max(1_000_000),
   startAt: z.iso.datetime({ offset: true }),
   endAt: z.iso.datetime({ offset: true }),
+  /** Omitted: off on create, unchanged on edit. */
+  waitingRoom: z.boolean().optional(),
 };
 
 function checkSale(
@@ -228,6 +234,38 @@ export interface CreditResponse {
   entry: WalletEntry;
 }
 
+/**
+ * Where a shopper stands in a sale's waiting room (`GET|POST /api/seckill/:id/queue`):
+ * - `waiting`: in line; `position` is the 1-based place among those still waiting, or null
+ *   before the start, when the order of everyone who joined early is not drawn yet;
+ * - `admitted`: may ask for a purchase path until `admittedUntil`;
+ * - `sold_out`: the stock is gone (pending payments counted); the room admits again if units
+ *   come back; `none`: not in the room.
+ */
+export const QueueState = z.enum(['waiting', 'admitted', 'sold_out', 'none']);
+export type QueueState = z.infer<typeof QueueState>;
+export interface QueueStatus {
+  status: QueueState;
+  position: number | null;
+  /** Seconds until admission at the room's rate (before the start: until the start and after). */
+  etaSeconds: number | null;
+  admittedUntil?: string;
+}
+/** A sale's waiting room, for the admin dashboard. */
+export interface RoomStats {
+  /** In line now (drawn or not yet). */
+  waiting: number;
+  /** Admissions still valid and not yet used for an order. */
+  admitted: number;
+  joined: number;
+  admittedTotal: number;
+  /** Admissions that ran out unused; their slots went to the next shoppers. */
+  lapsed: number;
+  admitPerSecond: number;
+  /** Admissions over the last minute, per second. */
+  admittedPerSecondLastMinute: number;
+}
+
 /** A one-time ticket that opens the event stream (EventSource cannot send an Authorization header). */
 export interface EventTicketResponse {
   ticket: string;
@@ -242,7 +280,9 @@ export type ShopEvent =
   /** An order changed state (paid, cancelled, expired). */
   | { type: 'order'; orderId: string; goodsId: number; status: OrderStatus }
   /** A watched sale's stock moved (at most about once a second per sale). */
-  | { type: 'stock'; goodsId: number; stockLeft: number };
+  | { type: 'stock'; goodsId: number; stockLeft: number }
+  /** The shopper's place in a watched sale's waiting room changed (admitted, sold out, moved). */
+  | ({ type: 'queue'; goodsId: number } & QueueStatus);
 export type ShopEventType = ShopEvent['type'];
 
 export interface SaleStats {
@@ -260,6 +300,8 @@ export interface SaleStats {
   expired: number;
   /** Paid orders' prices, in cents. */
   revenue: number;
+  /** The waiting room's figures; null for a sale without one. */
+  room: RoomStats | null;
 }
 export interface StatsResponse {
   items: SaleStats[];

@@ -54,7 +54,7 @@ export function adminRoutes(s: Services): Router {
     const row = await s.goods.get(id);
     if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
     const left = await s.stock.stockLeft([id]);
-    return toSale(row, left.get(id), Date.now());
+    return toSale(row, left.get(id), Date.now(), s.config.queue.opensBeforeMs);
   }
 
   const actorOf = (state: Parameters<typeof currentUser>[0]) => currentUser(state).id;
@@ -67,7 +67,7 @@ export function adminRoutes(s: Services): Router {
       const left = await s.stock.stockLeft(rows.map((g) => g.id));
       const now = Date.now();
       ctx.body = {
-        items: rows.map((g) => toSale(g, left.get(g.id), now)),
+        items: rows.map((g) => toSale(g, left.get(g.id), now, s.config.queue.opensBeforeMs)),
         serverTime: new Date(now).toISOString(),
       } satisfies AdminSaleListResponse;
       return;
@@ -259,6 +259,7 @@ export function adminRoutes(s: Services): Router {
         const c = orders.get(g.id) ?? NO_ORDERS;
         return { ...c, orders: c.pending + c.paid };
       })(),
+      room: null,
     }));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { items, queue, serverTime: new Date(now).toISOString() } satisfies StatsResponse;

@@ -15,6 +15,7 @@ const row: GoodsRow = {
   endAt: new Date(2000),
   version: 0,
   archivedAt: null,
+  waitingRoom: false,
 };
 
 describe('sale status', () => {

@@ -8,7 +8,13 @@ export function saleStatus(row: GoodsRow, stockLeft: number, now: number): SaleS
   return stockLeft > 0 ? 'active' : 'sold_out';
 }
 
-export function toSale(row: GoodsRow, stockLeft: number | null | undefined, now: number): Sale {
+/** `queueOpensBeforeMs`: how long before its start a sale's waiting room opens. */
+export function toSale(
+  row: GoodsRow,
+  stockLeft: number | null | undefined,
+  now: number,
+  queueOpensBeforeMs = 10 * 60_000,
+): Sale {
   const left = stockLeft ?? row.stockLeft;
   return {
     id: row.id,
@@ -22,6 +28,10 @@ export function toSale(row: GoodsRow, stockLeft: number | null | undefined, now:
     startAt: row.startAt.toISOString(),
     endAt: row.endAt.toISOString(),
     status: saleStatus(row, left, now),
+    waitingRoom: row.waitingRoom,
+    ...(row.waitingRoom
+      ? { queueOpensAt: new Date(row.startAt.getTime() - queueOpensBeforeMs).toISOString() }
+      : {}),
     ...(row.archivedAt ? { archivedAt: row.archivedAt.toISOString() } : {}),
   };
 }
@@ -56,6 +66,7 @@ export class SaleCatalog {
   constructor(
     private readonly goods: GoodsStore,
     private readonly stock: StockStore,
+    private readonly queueOpensBeforeMs = 10 * 60_000,
     private readonly cacheMs = 1000,
   ) {}
 
@@ -89,7 +100,7 @@ export class SaleCatalog {
     const rows = await this.rows();
     const left = await this.stock.stockLeft(rows.map((r) => r.id));
     const now = Date.now();
-    return rows.map((r) => toSale(r, left.get(r.id), now));
+    return rows.map((r) => toSale(r, left.get(r.id), now, this.queueOpensBeforeMs));
   }
 
   /** One page of the sales that pass the filters, in the list's order. */
@@ -110,7 +121,7 @@ export class SaleCatalog {
     const row = (await this.load()).byId.get(id);
     if (!row) return null;
     const left = await this.stock.stockLeft([id]);
-    return toSale(row, left.get(id), Date.now());
+    return toSale(row, left.get(id), Date.now(), this.queueOpensBeforeMs);
   }
 
   /** Whether a sale exists, from the list of every sale. */

@@ -17,6 +17,7 @@ export interface GoodsRow {
   version: number;
   /** Off the storefront since then; null while on sale. */
   archivedAt: Date | null;
+  waitingRoom: boolean;
 }
 
 interface GoodsRecord extends RowDataPacket {
@@ -32,10 +33,11 @@ interface GoodsRecord extends RowDataPacket {
   end_at: Date;
   version: number;
   archived_at: Date | null;
+  waiting_room: number;
 }
 
 const COLUMNS =
-  'id, name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, version, archived_at';
+  'id, name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, version, archived_at, waiting_room';
 
 const toGoods = (r: GoodsRecord): GoodsRow => ({
   id: r.id,
@@ -50,6 +52,7 @@ const toGoods = (r: GoodsRecord): GoodsRow => ({
   endAt: r.end_at,
   version: r.version,
   archivedAt: r.archived_at,
+  waitingRoom: r.waiting_room === 1,
 });
 
 /** A sale's editable details as the audit log keeps them. */
@@ -61,6 +64,7 @@ const detailsOf = (g: GoodsRow) => ({
   seckillPrice: g.seckillPrice,
   startAt: g.startAt.toISOString(),
   endAt: g.endAt.toISOString(),
+  waitingRoom: g.waitingRoom,
 });
 
 export class GoodsStore {
@@ -104,8 +108,8 @@ export class GoodsStore {
   async create(s: SaleCreateBody, actorId: number | null): Promise<number> {
     return inTransaction(this.db, async (tx) => {
       const [res] = await tx.execute<ResultSetHeader>(
-        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, waiting_room)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           s.name,
           s.description,
@@ -116,6 +120,7 @@ export class GoodsStore {
           s.stock,
           new Date(s.startAt),
           new Date(s.endAt),
+          s.waitingRoom ? 1 : 0,
         ],
       );
       const id = res.insertId;
@@ -137,7 +142,8 @@ export class GoodsStore {
       const before = await this.lock(tx, id);
       if (!before) return false;
       await tx.execute(
-        `UPDATE goods SET name = ?, description = ?, image_url = ?, price = ?, seckill_price = ?, start_at = ?, end_at = ?
+        `UPDATE goods SET name = ?, description = ?, image_url = ?, price = ?, seckill_price = ?, start_at = ?, end_at = ?,
+           waiting_room = ?
          WHERE id = ?`,
         [
           s.name,
@@ -147,6 +153,7 @@ export class GoodsStore {
           s.seckillPrice,
           new Date(s.startAt),
           new Date(s.endAt),
+          (s.waitingRoom ?? before.waitingRoom) ? 1 : 0,
           id,
         ],
       );

@@ -26,6 +26,7 @@ const sale: Sale = {
   startAt: '2026-11-24T11:00:00Z',
   endAt: '2026-11-24T13:00:00Z',
   status: 'upcoming',
+  waitingRoom: false,
 };
 
 function render(s: Sale, now = NOW) {

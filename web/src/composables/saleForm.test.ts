@@ -90,6 +90,7 @@ describe('sale form', () => {
       startAt: '2026-11-24T10:00:00.000Z',
       endAt: '2026-11-24T18:00:00.000Z',
       status: 'active',
+      waitingRoom: false,
     };
     const form = saleToForm(sale);
     expect(form).toMatchObject({ imageMode: 'shipped', price: '1299.00', seckillPrice: '999.90' });

@@ -16,6 +16,7 @@ function sale(id: number, name: string, status: SaleStatus): SaleStats {
     cancelled: 0,
     expired: 0,
     revenue: 400,
+    room: null,
   };
 }
 

@@ -8,6 +8,7 @@ const errors: Record<AnyErrorCode, string> = {
   FORBIDDEN: 'You are not allowed to do this.',
   BAD_PATH: 'This purchase link has expired. Enter the new code and try again.',
   NOT_STARTED: 'The sale has not started yet.',
+  NOT_ADMITTED: 'Please wait for your turn in the waiting room before buying.',
   ENDED: 'The sale has ended.',
   BAD_CAPTCHA: 'The code is wrong or has expired. A new one is shown; please try again.',
   NOT_FOUND: 'Not found.',

@@ -9,6 +9,7 @@ const errors: Record<AnyErrorCode, string> = {
   FORBIDDEN: '你没有权限执行此操作。',
   BAD_PATH: '购买链接已失效。请输入新的验证码后重试。',
   NOT_STARTED: '秒杀尚未开始。',
+  NOT_ADMITTED: '请在排队室等待轮到您后再购买。',
   ENDED: '秒杀已结束。',
   BAD_CAPTCHA: '验证码错误或已过期，已为你换了一张，请重试。',
   NOT_FOUND: '未找到。',
