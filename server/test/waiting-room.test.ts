@@ -300,8 +300,16 @@ describe('two API instances and a reset in the middle', () => {
       const via = (i: number) => ports[i % 2] as number;
       const call = (i: number, method: string, path: string, token: string) =>
         h.request(method, path, { token, port: via(i) });
+      // The first shopper's stream is on the other instance: its admission reaches it there.
+      const first = users[0];
+      if (!first) throw new Error('no users');
+      const stream = await h.openEvents(first.token, [sale.id], ports[1]);
       for (const [i, u] of users.entries())
         expect((await call(i, 'POST', `/api/seckill/${sale.id}/queue`, u.token)).status).toBe(200);
+      expect(
+        await stream.until((e) => e.type === 'queue' && e.status === 'admitted', 5000),
+      ).toMatchObject({ goodsId: sale.id, status: 'admitted' });
+      stream.close();
 
       let reset: Promise<unknown> | null = null;
       let queuedBefore = 0;

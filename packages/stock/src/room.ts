@@ -29,6 +29,8 @@ export type JoinResult =
   | { outcome: 'NOT_WARMED' | 'NO_ROOM' | 'NOT_STARTED' | 'ENDED' };
 export interface AdmitRound {
   admitted: number[];
+  /** Until when those just admitted may ask for a path (ms since the epoch, Redis' clock). */
+  admittedUntil: number;
   waiting: number;
   stockLeft: number;
   lapsed: number;
@@ -144,8 +146,36 @@ export class WaitingRoomStore {
       s.maxPerRound,
     );
     if (r[0] === -1) return null;
-    const [, waiting = 0, stockLeft = 0, lapsed = 0, unused = 0, ...admitted] = r;
-    return { admitted, waiting, stockLeft, lapsed, unused };
+    const [, waiting = 0, stockLeft = 0, lapsed = 0, unused = 0, admittedUntil = 0, ...admitted] =
+      r;
+    return { admitted, admittedUntil, waiting, stockLeft, lapsed, unused };
+  }
+
+  /**
+   * What moves every shopper's place at once, in one round trip: whether there is stock, the
+   * draw, the counts of joins, admissions and lapses, and the head of the line. Equal snapshots:
+   * no place has changed but by the clock (an admission running out).
+   */
+  async snapshot(goodsId: number): Promise<{ key: string; soldOut: boolean; drawn: boolean }> {
+    const k = saleKeys(this.prefix, goodsId);
+    const replies =
+      (await this.redis
+        .pipeline()
+        .get(k.stock)
+        .hmget(k.roomInfo, 'drawn', 'joined', 'admitted', 'lapsed')
+        .zrange(k.roomLine, '0', '0', 'WITHSCORES')
+        .exec()) ?? [];
+    const [stock, info, head] = replies.map(([err, v]) => {
+      if (err) throw err;
+      return v;
+    });
+    const soldOut = Number(stock ?? 0) <= 0;
+    const fields = (info ?? []) as Array<string | null>;
+    return {
+      key: JSON.stringify([soldOut, fields, head]),
+      soldOut,
+      drawn: fields[0] === '1',
+    };
   }
 
   /** The room's figures for the admin dashboard. */

@@ -116,13 +116,14 @@ const calls: Array<[string, (id: number) => Promise<unknown>]> = [
   ['returnUnits', (id) => stock.returnUnits(id, 1, orders)],
   ['result', (id) => stock.result(id, 2)],
   [
-    'room: join, admit, places, figures',
+    'room: join, admit, places, figures, snapshot',
     async (id) => {
       await stock.warm(sale(id), { reset: true });
       await room.join(id, 1);
       await room.admit(id);
       await room.places(id, [1, 2]);
       await room.figures(id);
+      await room.snapshot(id);
     },
   ],
   ['buyerMarks', (id) => stock.buyerMarks(id)],

@@ -24,6 +24,8 @@ export interface RoomRunnerOptions {
 
 /** A shopper's place is re-sent at most this often while only the position moves. */
 const POSITION_PUSH_MS = 1000;
+/** Places are read again this often even when nothing moved (admissions run out by the clock). */
+const REFRESH_MS = 3000;
 /** Places are read for at most this many shoppers per script call. */
 const CHUNK = 500;
 
@@ -50,6 +52,11 @@ export class RoomRunner {
   private readonly id: string;
   /** Admission rounds this instance ran (tests, metrics). */
   rounds = 0;
+  /** Per sale, the last snapshot places were read at (see WaitingRoomStore.snapshot). */
+  private readonly read = new Map<
+    number,
+    { key: string; soldOut: boolean; drawn: boolean; at: number }
+  >();
 
   constructor(
     private readonly room: WaitingRoomStore,
@@ -100,12 +107,30 @@ export class RoomRunner {
           if (now < r.startAt.getTime()) continue;
           const round = await this.room.admit(r.id);
           if (round) this.rounds += 1;
+          // Those just admitted hear it at once, wherever their stream is (Redis pub/sub).
+          if (round && round.admitted.length > 0) {
+            const until = new Date(round.admittedUntil).toISOString();
+            await this.push.publish(
+              round.admitted.map((userId) => ({
+                userId,
+                event: {
+                  type: 'queue',
+                  goodsId: r.id,
+                  status: 'admitted',
+                  position: null,
+                  etaSeconds: 0,
+                  admittedUntil: until,
+                },
+              })),
+            );
+          }
           if (round && (round.admitted.length > 0 || round.lapsed > 0))
             this.o.log.debug({ goodsId: r.id, ...round, admitted: round.admitted.length }, 'room');
         }
       }
       const watched = new Set(this.push.watchedSales());
       for (const r of rooms) if (watched.has(r.id)) await this.pushPlaces(r.id, now);
+      for (const id of this.read.keys()) if (!watched.has(id)) this.read.delete(id);
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, 'waiting room tick failed');
     } finally {
@@ -113,8 +138,23 @@ export class RoomRunner {
     }
   }
 
+  /**
+   * Reads the places of the shoppers watching a sale here and pushes what changed. Every shopper's
+   * place is read only when the room moved (its snapshot changed: at once when the stock runs out
+   * or comes back or the draw happens, else at most once a second) or every few seconds; a new
+   * stream's shopper is read at once.
+   */
   private async pushPlaces(goodsId: number, now: number) {
-    const watchers = this.push.watchers(goodsId);
+    const all = this.push.watchers(goodsId);
+    const snap = await this.room.snapshot(goodsId);
+    const last = this.read.get(goodsId);
+    const flipped = !last || last.soldOut !== snap.soldOut || last.drawn !== snap.drawn;
+    const moved = !!last && last.key !== snap.key && now - last.at >= POSITION_PUSH_MS;
+    const everyone = flipped || moved || !last || now - last.at >= REFRESH_MS;
+    const memoKey = `room:${goodsId}`;
+    const watchers = everyone ? all : all.filter((w) => !w.memo.has(memoKey));
+    if (everyone) this.read.set(goodsId, { ...snap, at: now });
+    if (watchers.length === 0) return;
     const users = [...new Set(watchers.map((w) => w.userId))];
     const byUser = new Map<number, RoomPlace>();
     for (let i = 0; i < users.length; i += CHUNK) {

@@ -3,7 +3,8 @@
 -- from the head of the line at the room's rate (a bucket of at most one second's admissions),
 -- never leaving more admitted-and-unused shoppers than the stock left times `factor`.
 -- ARGV: 1 seed, 2 admissions per second, 3 admission TTL ms, 4 factor, 5 at most this many now
--- Returns {admitted now, waiting, stock left, lapsed now, unused admissions, admitted userIds...},
+-- Returns {admitted now, waiting, stock left, lapsed now, unused admissions, admitted until ms,
+-- admitted userIds...},
 -- or {-1} when the sale has no room or is outside its window.
 local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'room')
 if not meta[1] or meta[3] ~= '1' then return {-1} end
@@ -31,10 +32,10 @@ tokens = math.min(rate, tokens + (now - at) * rate / 1000)
 local room = 0
 if stock > 0 then room = math.floor(stock * tonumber(ARGV[4])) - unused end
 local n = math.min(math.floor(tokens), room, tonumber(ARGV[5]))
-local out = {0, 0, stock, lapsed, unused}
+local until_ms = now + tonumber(ARGV[3])
+local out = {0, 0, stock, lapsed, unused, until_ms}
 if n > 0 then
   local popped = redis.call('ZPOPMIN', KEYS[5], n)
-  local until_ms = now + tonumber(ARGV[3])
   for i = 1, #popped, 2 do
     local user = popped[i]
     redis.call('ZADD', KEYS[6], until_ms, user)
