@@ -13,6 +13,7 @@ import {
   formatMinuteLabel,
   formatProcLine,
   formatVerdict,
+  HEAP_SAMPLES_PER_MINUTE,
   soakVerdict,
   SOAK_PROCESSES,
   type KindMinute,
@@ -278,11 +279,30 @@ export async function runSoak(b: Bench, seconds: number, web: WebDist): Promise<
   let outcomesBefore = new Map(outcomes.counts);
   for (let m = 1; (m - 1) * 60 < seconds; m += 1) {
     const at = Math.min(m * 60, seconds);
+    // The minute's heap used is its lowest sample (see HEAP_SAMPLES_PER_MINUTE): the earlier
+    // samples are taken on the way, the last at its end with the other figures.
+    const heapLow: Partial<Record<SoakProcess, number>> = {};
+    const from = (m - 1) * 60;
+    for (let i = 1; i < HEAP_SAMPLES_PER_MINUTE; i += 1) {
+      const wait = t0 + (from + ((at - from) * i) / HEAP_SAMPLES_PER_MINUTE) * 1000 - Date.now();
+      if (wait > 0) await sleep(wait);
+      const early = await sampleAll();
+      for (const p of SOAK_PROCESSES) {
+        const h = early[p]?.heapUsedMb;
+        if (h != null) heapLow[p] = Math.min(heapLow[p] ?? Infinity, h);
+      }
+    }
     const wait = t0 + at * 1000 - Date.now();
     if (wait > 0) await sleep(wait);
     const ended = window;
     window = new Recorder();
     const procs = await sampleAll();
+    for (const p of SOAK_PROCESSES) {
+      const s = procs[p];
+      const low = heapLow[p];
+      if (s && s.heapUsedMb != null && low !== undefined)
+        procs[p] = { ...s, heapUsedMb: Math.min(s.heapUsedMb, low) };
+    }
     const elapsed = (Date.now() - t0) / 1000;
     const stretch = Math.max(1, at - (m - 1) * 60);
     const minute: SoakMinute = {
