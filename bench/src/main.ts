@@ -18,6 +18,7 @@ import { runCrowd } from './phases/crowd.ts';
 import { measureDrain } from './phases/drain.ts';
 import { clusterPlan, formatInstances, type InstanceRow } from './phases/instances.ts';
 import { prepareWebDist, runSoak, type WebDist } from './phases/soak.ts';
+import { measureRoom } from './phases/room.ts';
 import { measureStreams } from './phases/streams.ts';
 import { measureLateOrders, measureOrders } from './phases/throughput.ts';
 import { withProgress } from './progress.ts';
@@ -79,7 +80,7 @@ async function fullRun(b: Bench): Promise<BenchReport> {
   const { opts } = b;
   const has = (p: Phase) => opts.phases.includes(p);
   const t = Date.now();
-  const crowdUsers = has('crowd') ? await b.users.create(opts.users) : [];
+  const crowdUsers = has('crowd') || has('room') ? await b.users.create(opts.users) : [];
   if (has('crowd'))
     log(`${opts.users} shoppers created in bulk, tokens signed: ${Date.now() - t} ms`);
 
@@ -128,6 +129,8 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     drain = { skipped: 'the consumer of an app given by --url is not the bench’s to stop' };
   }
 
+  const room = has('room') ? await measureRoom(b, crowdUsers) : null;
+
   const consistency = await settleAll(b);
   const notes: string[] = [];
   if (orders) notes.push(...orderNotes('the order phase', orders, opts));
@@ -156,6 +159,7 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     late,
     drain,
     streams,
+    room,
     consistency,
     notes,
   });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 export const STRATEGIES = ['naive', 'pessimistic', 'optimistic', 'redis-mq'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-export const PHASES = ['baseline', 'crowd', 'orders', 'late', 'streams', 'drain'] as const;
+export const PHASES = ['baseline', 'crowd', 'orders', 'late', 'streams', 'drain', 'room'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Options {
@@ -56,7 +56,7 @@ and queues, all removed afterwards).
   --strategy NAME    only compare ways to sell: naive|pessimistic|optimistic|redis-mq|all
   --url URL          target a running app (needs JWT_SECRET, SECKILL_LOADTEST_KEY, MYSQL_*,
                      REDIS_URL, AMQP_URL, SECKILL_PREFIX as that app has them)
-  --phases LIST      some of baseline,crowd,orders,late,streams,drain (all); orders, late and
+  --phases LIST      some of baseline,crowd,orders,late,streams,drain,room (all); orders, late and
                      streams need baseline
   --profile DIR      run the bench's API under node --cpu-prof, profiles into DIR
   --soak DURATION    only the soak: a steady mixed load for DURATION (90s, 20m, 1h; a bare

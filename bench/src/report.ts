@@ -6,6 +6,7 @@ import type { SoakSummary } from './phases/soak.ts';
 import type { DurableFigures } from './phases/throughput.ts';
 import type { StackSettings } from './stack.ts';
 import { formatLoadLine, formatMinuteLabel, formatProcLine, formatVerdict } from './soak.ts';
+import { formatRoom, type RoomSummary } from './phases/room.ts';
 import type { StreamsResult } from './phases/streams.ts';
 import { round, type EndpointStats } from './stats.ts';
 
@@ -125,6 +126,8 @@ export interface BenchReport {
   crowd: CrowdSummary | null;
   drain: DrainSummary | null;
   streams: StreamsSummary | null;
+  /** The crowd with the waiting room and without (the room phase). */
+  room: RoomSummary | null;
   verdict: Verdict | null;
   targets: TargetCheck[];
   strategies: StrategyRow[] | null;
@@ -147,6 +150,7 @@ export interface ReportParts {
   late?: EndpointStats | null;
   drain?: DrainSummary | null;
   streams?: StreamsResult | null;
+  room?: RoomSummary | null;
   consistency?: ConsistencyReport[] | null;
   strategies?: StrategyRow[] | null;
   soak?: SoakSummary | null;
@@ -312,6 +316,7 @@ export function assembleReport(p: ReportParts): BenchReport {
     crowd,
     drain: p.drain ?? null,
     streams,
+    room: p.room ?? null,
     verdict,
     targets,
     strategies: p.strategies ?? null,
@@ -506,6 +511,7 @@ export function formatReport(r: BenchReport): string {
       );
       if (Object.keys(st.refused).length) out.push(`  not opened: ${answers(st.refused)}`);
     }
+    if (r.room) out.push(formatRoom(r.room));
     if (r.drain) {
       if ('skipped' in r.drain) out.push(`consumer drain: skipped (${r.drain.skipped})`);
       else {

@@ -138,6 +138,8 @@ export class Stack {
       // No order of the bench's expires while it runs (its sales end in 6 h too): the verdict
       // reads the selling path alone, whatever PAYMENT_TIMEOUT_MS the shell has.
       PAYMENT_TIMEOUT_MS: String(6 * 3600_000),
+      // The room phase admits at this rate (a seller sets it to what the stack can serve).
+      QUEUE_ADMIT_PER_SECOND: process.env.QUEUE_ADMIT_PER_SECOND || '1000',
       ...opts.env,
     };
     const cfg = loadConfig(env);

@@ -1,7 +1,13 @@
 import { createPool } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
 import { WalletPayments, type PaymentProvider } from '@seckill/orders';
-import { createRedis, StockStore, type RedisClient, type UserEvent } from '@seckill/stock';
+import {
+  createRedis,
+  StockStore,
+  WaitingRoomStore,
+  type RedisClient,
+  type UserEvent,
+} from '@seckill/stock';
 import type { Pool } from 'mysql2/promise';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -15,6 +21,7 @@ import { SaleEvents } from './seckill/events.ts';
 import { OrderIds } from './seckill/order-ids.ts';
 import { PushHub } from './seckill/push.ts';
 import { Reconciler } from './seckill/reconcile.ts';
+import { RoomRunner } from './seckill/room.ts';
 import { SoldOutFlags } from './seckill/sold-out.ts';
 import { GoodsStore } from './stores/goods.ts';
 import { UserStore } from './stores/users.ts';
@@ -42,6 +49,9 @@ export interface Services {
   shedder: LoadShedder;
   payments: PaymentProvider;
   push: PushHub;
+  /** The sales' waiting rooms (Redis), and this instance's admission rounds and place pushes. */
+  room: WaitingRoomStore;
+  roomRunner: RoomRunner;
   /** Tells shoppers (their streams, on whichever instance) about their orders. */
   pushUserEvents(events: UserEvent[]): Promise<void>;
   /** Prometheus registry (served on METRICS_PORT) and this instance's share of the live view. */
@@ -117,6 +127,21 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     stockIntervalMs: config.eventsStockIntervalMs,
   });
   await push.start();
+  const room = new WaitingRoomStore(redis, config.prefix, {
+    ...config.queue,
+    // Admitted-and-unused shoppers stay below twice the units left: enough that a shopper who
+    // walks away does not hold the line up, not so many that most admitted find it sold out.
+    factor: 2,
+    maxPerRound: Math.max(1, config.queue.admitPerSecond),
+  });
+  const roomRunner = new RoomRunner(room, redis, catalog, push, {
+    prefix: config.prefix,
+    instanceId: INSTANCE_ID,
+    tickMs: config.queue.tickMs,
+    opensBeforeMs: config.queue.opensBeforeMs,
+    log: logger,
+  });
+  roomRunner.start();
   const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
   const revocations = new TokenRevocations(redis, sub, tokens, config.prefix);
   await revocations.start();
@@ -144,11 +169,14 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     shedder: new LoadShedder(config.limits.globalInflight, config.limits.globalRps),
     payments: new WalletPayments(),
     push,
+    room,
+    roomRunner,
     pushUserEvents: (events) => push.publish(events),
     metrics,
     draining: false,
     async close() {
       await metrics?.close();
+      roomRunner.stop();
       push.close();
       revocations.stop();
       localLimiter.close();

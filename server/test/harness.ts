@@ -78,6 +78,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
       body?: unknown;
       raw?: string | Buffer;
       headers?: Record<string, string>;
+      /** Another instance of the same deployment (default: this harness's API). */
+      port?: number;
     } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...o.headers };
@@ -90,16 +92,19 @@ export async function startHarness(opts: HarnessOptions = {}) {
     if (payload) headers['content-length'] = String(payload.length);
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: any = text;
-          if (String(res.headers['content-type'] ?? '').includes('json')) body = JSON.parse(text);
-          resolve({ status: res.statusCode ?? 0, body, headers: res.headers, text });
-        });
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: o.port ?? port, method, path, headers, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: any = text;
+            if (String(res.headers['content-type'] ?? '').includes('json')) body = JSON.parse(text);
+            resolve({ status: res.statusCode ?? 0, body, headers: res.headers, text });
+          });
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });

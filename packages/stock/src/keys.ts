@@ -21,6 +21,18 @@ export function saleKeys(prefix: string, goodsId: number) {
     path: (userId: number) => `${tag}:path:${userId}`,
     /** Captcha answer and wrong tries for a user: hash { a, n }, short TTL. */
     captcha: (userId: number) => `${tag}:captcha:${userId}`,
+    /** The waiting room (see room.ts): who joined before the draw, zset userId → join ms. */
+    roomEarly: `${tag}:room:early`,
+    /** The line after the draw: zset userId → place number (consecutive: position = place - head + 1). */
+    roomLine: `${tag}:room:line`,
+    /** Admissions: zset userId → valid until ms. */
+    roomAdmitted: `${tag}:room:admitted`,
+    /** The room's figures and state: hash { drawn, next, joined, admitted, lapsed, tokens, … }. */
+    roomInfo: `${tag}:room:info`,
+    /** Each admitted shopper's admission number, in admission order: hash userId → n. */
+    roomOrder: `${tag}:room:order`,
+    /** Admissions per second over the last minute: hash second → count. */
+    roomRate: `${tag}:room:rate`,
   };
 }
 export type SaleKeys = ReturnType<typeof saleKeys>;

@@ -7,7 +7,7 @@ const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.m
 
 const SCRIPTS = {
   skReserve: { numberOfKeys: 5, lua: lua('reserve') },
-  skIssuePath: { numberOfKeys: 5, lua: lua('issue-path') },
+  skIssuePath: { numberOfKeys: 6, lua: lua('issue-path') },
   skRelease: { numberOfKeys: 4, lua: lua('release') },
   skClaim: { numberOfKeys: 3, lua: lua('claim') },
   skClaimMany: { numberOfKeys: 3, lua: lua('claim-many') },
@@ -41,6 +41,7 @@ export const Outcome = {
   ENDED: -4,
   NOT_WARMED: -5,
   BAD_CAPTCHA: -6,
+  NOT_ADMITTED: -7,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
 
@@ -61,7 +62,7 @@ function outcomeName(code: number): OutcomeName {
 
 export type Reservation =
   | { outcome: 'OK'; price: number; round: number }
-  | { outcome: Exclude<OutcomeName, 'OK' | 'BAD_CAPTCHA'> };
+  | { outcome: Exclude<OutcomeName, 'OK' | 'BAD_CAPTCHA' | 'NOT_ADMITTED'> };
 
 /** What a release did: undone, not this reservation (already gone), or claimed by the consumer. */
 export type ReleaseResult = 'released' | 'gone' | 'claimed';
@@ -75,6 +76,8 @@ export interface SaleWindow {
   price: number;
   round: number;
   stock: number;
+  /** Paths only for shoppers the waiting room admitted (default: no room). */
+  waitingRoom?: boolean;
 }
 
 /** The Redis side of a sale: every stock operation of the order path, one Lua script each. */
@@ -114,7 +117,8 @@ export class StockStore {
     );
     const outcome = outcomeName(code ?? NaN);
     if (outcome === 'OK') return { outcome, price: price ?? 0, round: round ?? 0 };
-    if (outcome === 'BAD_CAPTCHA') throw new Error('reserve cannot answer BAD_CAPTCHA');
+    if (outcome === 'BAD_CAPTCHA' || outcome === 'NOT_ADMITTED')
+      throw new Error(`reserve cannot answer ${outcome}`);
     return { outcome };
   }
 
@@ -130,6 +134,7 @@ export class StockStore {
       k.stock,
       k.buyers,
       k.path(userId),
+      k.roomAdmitted,
       opts.answer.toLowerCase(),
       opts.maxTries,
       opts.path,
@@ -254,6 +259,7 @@ export class StockStore {
       sale.round,
       sale.stock,
       opts.reset ? '1' : '0',
+      sale.waitingRoom ? '1' : '0',
     );
     return code === WarmCode.READY ? 'ready' : 'missing';
   }
@@ -278,6 +284,7 @@ export class StockStore {
       sale.startMs,
       sale.endMs,
       sale.price,
+      sale.waitingRoom ? '1' : '0',
       ...pairs,
     );
     if (before === RebuildCode.ROUND_CHANGED || after === undefined) return null;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type Command } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteKeysWithPrefix, saleKeys, StockStore } from '../src/index.ts';
+import { deleteKeysWithPrefix, saleKeys, StockStore, WaitingRoomStore } from '../src/index.ts';
 import { testRedis } from './redis.ts';
 
 // Every script and multi-key call of StockStore must name keys of one hash slot, its sale's: on
@@ -15,6 +15,13 @@ const LUA_DIR = new URL('../src/lua/', import.meta.url);
 const prefix = `tslot${randomBytes(4).toString('hex')}:`;
 const redis = testRedis();
 const stock = new StockStore(redis, prefix);
+const room = new WaitingRoomStore(redis, prefix, {
+  opensBeforeMs: 600_000,
+  admitPerSecond: 100,
+  admissionTtlMs: 5000,
+  factor: 2,
+  maxPerRound: 100,
+});
 
 interface Sent {
   name: string;
@@ -46,10 +53,15 @@ async function record(fn: () => Promise<unknown>): Promise<Sent[]> {
 
 const slotsOf = (commands: Sent[]) => new Set(commands.flatMap((c) => c.keys.map(calculateSlot)));
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+const luaText = (f: string) => readFileSync(new URL(f, LUA_DIR), 'utf8');
+// The waiting room's scripts run with room-common.lua in front of them (see room.ts).
 const scriptShas = new Map(
   readdirSync(LUA_DIR)
-    .filter((f) => f.endsWith('.lua'))
-    .map((f) => [sha1(readFileSync(new URL(f, LUA_DIR), 'utf8')), f]),
+    .filter((f) => f.endsWith('.lua') && f !== 'room-common.lua')
+    .map((f) => [
+      sha1(f.startsWith('room-') ? `${luaText('room-common.lua')}\n${luaText(f)}` : luaText(f)),
+      f,
+    ]),
 );
 const scriptsRun = new Set<string>();
 
@@ -68,6 +80,7 @@ const sale = (id: number) => ({
   price: 100,
   round: 1,
   stock: 5,
+  waitingRoom: true,
 });
 const orders = [
   { userId: 1, orderId: '11' },
@@ -102,6 +115,17 @@ const calls: Array<[string, (id: number) => Promise<unknown>]> = [
   ['rebuild', (id) => stock.rebuild(sale(id), orders)],
   ['returnUnits', (id) => stock.returnUnits(id, 1, orders)],
   ['result', (id) => stock.result(id, 2)],
+  [
+    'room: join, admit, places, figures, snapshot',
+    async (id) => {
+      await stock.warm(sale(id), { reset: true });
+      await room.join(id, 1);
+      await room.admit(id);
+      await room.places(id, [1, 2]);
+      await room.figures(id);
+      await room.snapshot(id);
+    },
+  ],
   ['buyerMarks', (id) => stock.buyerMarks(id)],
   [
     'lockSale',

@@ -242,10 +242,15 @@ export function adminRoutes(s: Services): Router {
 
   r.get('/api/admin/stats', async (ctx) => {
     const rows = await s.goods.list();
-    const [left, orders, queue] = await Promise.all([
+    const [left, orders, queue, rooms] = await Promise.all([
       s.stock.stockLeft(rows.map((g) => g.id)),
       s.goods.orderCounts(),
       s.publisher.depth().catch(() => ({ ready: -1, deadLetters: -1, consumers: -1 })),
+      Promise.all(
+        rows.map(async (g) =>
+          g.waitingRoom ? ([g.id, await s.room.figures(g.id)] as const) : null,
+        ),
+      ).then((pairs) => new Map(pairs.filter((p) => p !== null))),
     ]);
     const now = Date.now();
     const items = rows.map((g): SaleStats => ({
@@ -259,7 +264,10 @@ export function adminRoutes(s: Services): Router {
         const c = orders.get(g.id) ?? NO_ORDERS;
         return { ...c, orders: c.pending + c.paid };
       })(),
-      room: null,
+      room: (() => {
+        const f = rooms.get(g.id);
+        return f ? { ...f, admitPerSecond: s.config.queue.admitPerSecond } : null;
+      })(),
     }));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { items, queue, serverTime: new Date(now).toISOString() } satisfies StatsResponse;

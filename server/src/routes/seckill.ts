@@ -7,6 +7,7 @@ import {
   type OrderQueuedResponse,
   type OrderResult,
   type PathResponse,
+  type QueueStatus,
 } from '@seckill/contracts';
 import { currentUser, requireAccount, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
@@ -14,6 +15,7 @@ import { AppError } from '../http/errors.ts';
 import { refusalFor, takeOrder } from '../http/order-route.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { makeCaptcha } from '../seckill/captcha.ts';
+import { queueStatus } from '../seckill/room.ts';
 import type { Services } from '../services.ts';
 import { byIp, byUser } from '../http/rate-keys.ts';
 
@@ -80,6 +82,42 @@ export function seckillRoutes(s: Services): Router {
       ctx.body = { path } satisfies PathResponse;
     },
   );
+
+  // The waiting room: join (keeps the place when repeated) and read where one stands. Both are
+  // one script; the place is also pushed over the event stream.
+  const queueLimit = rateLimit(s.redisLimiter, 'queue', limits.queue, byUser);
+  const NO_ROOM = () => new AppError('NOT_FOUND', 'This sale has no waiting room.');
+
+  r.post('/api/seckill/:goodsId/queue', auth, queueLimit, account, async (ctx) => {
+    const goodsId = parse(IdParam, ctx.params.goodsId);
+    const user = currentUser(ctx.state);
+    if (!(await s.catalog.exists(goodsId))) throw new AppError('NOT_FOUND', 'No such sale.');
+    const joined = await s.room.join(goodsId, user.id);
+    ctx.set('Cache-Control', 'no-store');
+    switch (joined.outcome) {
+      case 'OK':
+        ctx.body = queueStatus(joined.place) satisfies QueueStatus;
+        return;
+      case 'NO_ROOM':
+        throw NO_ROOM();
+      case 'NOT_WARMED':
+        throw new AppError('RETRY', 'This sale is being prepared; please try again in a moment.');
+      case 'NOT_STARTED':
+        throw new AppError('NOT_STARTED', 'The waiting room of this sale is not open yet.');
+      case 'ENDED':
+        throw new AppError('ENDED');
+    }
+  });
+
+  r.get('/api/seckill/:goodsId/queue', auth, queueLimit, async (ctx) => {
+    const goodsId = parse(IdParam, ctx.params.goodsId);
+    const user = currentUser(ctx.state);
+    if (!(await s.catalog.exists(goodsId))) throw new AppError('NOT_FOUND', 'No such sale.');
+    const [place] = (await s.room.places(goodsId, [user.id])) ?? [];
+    if (!place) throw NO_ROOM();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = queueStatus(place) satisfies QueueStatus;
+  });
 
   // Most order requests take the lean route (http/order-route.ts) before Koa; those that do not
   // (a body, an odd URL) get the very same checks here.

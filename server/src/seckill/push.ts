@@ -25,6 +25,15 @@ interface Stream {
   out: Writable;
   /** Not yet told the stock of the sales it watches. */
   fresh: boolean;
+  /** What pushes computed elsewhere (the waiting room) last sent it, by their own keys. */
+  memo: Map<string, unknown>;
+}
+
+/** A stream watching a sale, as pushes computed outside the hub see it. */
+export interface Watcher {
+  userId: number;
+  memo: Map<string, unknown>;
+  send(e: ShopEvent): void;
 }
 
 /** A stream that stopped reading holds at most this much before it is dropped. */
@@ -96,7 +105,7 @@ export class PushHub {
 
   /** Registers an open stream; `close` is returned for when the connection ends. */
   open(userId: number, goods: number[], out: Writable): () => void {
-    const stream: Stream = { userId, goods, out, fresh: goods.length > 0 };
+    const stream: Stream = { userId, goods, out, fresh: goods.length > 0, memo: new Map() };
     add(this.byUser, userId, stream);
     for (const id of goods) add(this.byGoods, id, stream);
     this.streams += 1;
@@ -113,6 +122,20 @@ export class PushHub {
         if (!this.byGoods.has(id)) this.lastStock.delete(id);
       }
     };
+  }
+
+  /** The streams on this instance watching a sale. */
+  watchers(goodsId: number): Watcher[] {
+    return [...(this.byGoods.get(goodsId) ?? [])].map((s) => ({
+      userId: s.userId,
+      memo: s.memo,
+      send: (e: ShopEvent) => send(s, e),
+    }));
+  }
+
+  /** Sales watched by at least one stream on this instance. */
+  watchedSales(): number[] {
+    return [...this.byGoods.keys()];
   }
 
   /** Sends events to shoppers wherever their streams are (through Redis, to every instance). */

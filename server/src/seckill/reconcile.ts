@@ -31,6 +31,7 @@ const saleWindow = (row: GoodsRow, stock: number): SaleWindow => ({
   price: row.seckillPrice,
   round: row.version,
   stock,
+  waitingRoom: row.waitingRoom,
 });
 
 /**
