@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { contrast } from '../src/axe.ts';
 import {
   adminAuth,
@@ -11,9 +11,20 @@ import {
   shot,
   signIn,
   test,
+  type AuthResponse,
 } from '../src/fixtures.ts';
 
 const STARTS_IN_MS = 20_000;
+
+/**
+ * Shoppers shared by this file's tests, registered on first use: each test has sales of its own,
+ * and sign-ups are rate limited per address (LIMIT_REGISTER_PER_IP) over the whole suite.
+ */
+const pool: AuthResponse[] = [];
+async function shoppers(request: APIRequestContext, n: number): Promise<AuthResponse[]> {
+  while (pool.length < n) pool.push(await apiRegister(request, `room${pool.length + 1}`));
+  return pool.slice(0, n);
+}
 const PHONE = { width: 390, height: 844 };
 
 /** Every view the room shows from now on, recorded in the page: a reload would lose the record. */
@@ -35,6 +46,43 @@ async function recordViews(page: Page) {
     Object.assign(window, { __roomViews: seen });
   });
 }
+/** Buys the sale's unit through the API as an admitted shopper: captcha, path, order, result. */
+async function apiBuy(request: APIRequestContext, saleId: number, shopper: AuthResponse) {
+  const headers = bearer(shopper.token);
+  expect((await request.get(`/api/seckill/${saleId}/captcha`, { headers })).status()).toBe(200);
+  const captcha = await captchaAnswer(saleId, shopper.user.id);
+  const path = await request.post(`/api/seckill/${saleId}/path`, { headers, data: { captcha } });
+  expect(path.status(), await path.text()).toBe(200);
+  const token = ((await path.json()) as { path: string }).path;
+  const order = await request.post(`/api/seckill/${saleId}/${token}/order`, { headers, data: {} });
+  expect(order.status()).toBe(202);
+  let orderId = '';
+  await expect
+    .poll(async () => {
+      const r = await request.get(`/api/seckill/${saleId}/result`, { headers });
+      const body = (await r.json()) as { status: string; orderId?: string };
+      orderId = body.orderId ?? '';
+      return body.status;
+    })
+    .toBe('success');
+  return orderId;
+}
+
+async function apiCancel(request: APIRequestContext, orderId: string, shopper: AuthResponse) {
+  const r = await request.post(`/api/orders/${orderId}/cancel`, { headers: bearer(shopper.token) });
+  expect(r.status(), await r.text()).toBe(200);
+}
+
+async function apiJoin(request: APIRequestContext, saleId: number, shopper: AuthResponse) {
+  const r = await request.post(`/api/seckill/${saleId}/queue`, { headers: bearer(shopper.token) });
+  expect(r.status()).toBe(200);
+}
+
+const queueState = async (request: APIRequestContext, saleId: number, shopper: AuthResponse) => {
+  const r = await request.get(`/api/seckill/${saleId}/queue`, { headers: bearer(shopper.token) });
+  return ((await r.json()) as { status: string }).status;
+};
+
 const recordedViews = (page: Page) =>
   page.evaluate(() => (window as { __roomViews?: string[] }).__roomViews ?? []);
 
@@ -45,9 +93,11 @@ test('shoppers wait in the room before the sale, are let in at the start without
   guard,
 }) => {
   test.setTimeout(150_000);
-  const alice = await apiRegister(request, 'roomdesk');
-  const bob = await apiRegister(request, 'roomphone');
-  const carol = await apiRegister(request, 'roomlate');
+  const [alice, bob, carol] = (await shoppers(request, 3)) as [
+    AuthResponse,
+    AuthResponse,
+    AuthResponse,
+  ];
   const sale = await createSale(request, {
     name: `Room Headphones ${Date.now().toString(36)}`,
     stock: 3,
@@ -78,7 +128,7 @@ test('shoppers wait in the room before the sale, are let in at the start without
   await expect(page.getByTestId('room-starts-in')).toHaveText(/^The sale starts in 00:\d\d\.$/);
   await expect(page.getByTestId('room-state')).toBeDisabled();
   await contrast(page, 'waiting room, desktop, before the start');
-  await shot(page, 'waiting-room');
+  await shot(page, 'waiting-room-drawing');
 
   // Joining again keeps the place (not drawn yet before the start).
   const again = await request.post(`/api/seckill/${sale.id}/queue`, {
@@ -169,7 +219,7 @@ test('a visitor logs in to join the room and comes back to it; before it opens i
   page,
   request,
 }) => {
-  const shopper = await apiRegister(request, 'roomvisit');
+  const [shopper] = (await shoppers(request, 1)) as [AuthResponse];
   const sale = await createSale(request, {
     name: `Room Kettle ${Date.now().toString(36)}`,
     waitingRoom: true,
@@ -205,7 +255,7 @@ test('a sale without a room sells as before, and the form sets the room on or of
   browser,
   guard,
 }) => {
-  const shopper = await apiRegister(request, 'roomless');
+  const [shopper] = (await shoppers(request, 1)) as [AuthResponse];
   const sale = await createSale(request, {
     name: `Roomless Mug ${Date.now().toString(36)}`,
     waitingRoom: false,
@@ -229,4 +279,72 @@ test('a sale without a room sells as before, and the form sets the room on or of
   await expect(admin.getByTestId('form-name')).toHaveValue(sale.name);
   await expect(toggle).not.toBeChecked();
   await adminContext.close();
+});
+
+test('a late shopper waits with a place; sold out while nothing is left, in line again when a unit comes back', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  // One unit: the room keeps at most two admissions unused at a time (twice the units left).
+  const [late, ...early] = (await shoppers(request, 4)) as [AuthResponse, ...AuthResponse[]];
+  const sale = await createSale(request, {
+    name: `Room Lamp ${Date.now().toString(36)}`,
+    stock: 1,
+    waitingRoom: true,
+    startAt: new Date(Date.now() + 8_000).toISOString(),
+  });
+  for (const shopper of early) await apiJoin(request, sale.id, shopper);
+
+  await signIn(page, late);
+  await page.goto(`/goods/${sale.id}`);
+  await expect(page.getByTestId('app')).toHaveAttribute('data-live', 'true');
+  await expect(page.getByTestId('countdown')).toHaveAttribute('data-phase', 'active', {
+    timeout: 20_000,
+  });
+  const room = page.getByTestId('waiting-room');
+  await expect(room).toHaveAttribute('data-view', 'join');
+  await expect(room).toContainText('The sale is on. Join to get a place at the back of the line.');
+  // Two of the three early shoppers are let in at the start; one waits.
+  await expect
+    .poll(async () =>
+      (await Promise.all(early.map((e) => queueState(request, sale.id, e)))).sort().join(),
+    )
+    .toBe('admitted,admitted,waiting');
+  const admitted = [];
+  const waitingFirst = [];
+  for (const e of early) {
+    if ((await queueState(request, sale.id, e)) === 'admitted') admitted.push(e);
+    else waitingFirst.push(e);
+  }
+
+  await page.getByTestId('room-join').click();
+  await expect(room).toHaveAttribute('data-view', 'waiting');
+  const place = page.getByTestId('room-position');
+  await expect(place).toHaveAttribute('data-position', '2');
+  await expect(place).toHaveText('You are number 2 in line');
+  await expect(page.getByTestId('room-eta')).toBeVisible();
+  await expect(page.getByTestId('buy-button')).toHaveCount(0);
+  await contrast(page, 'waiting room, a place in line');
+  await shot(page, 'waiting-room');
+
+  // The unit sells: sold out for everyone still waiting, no button to press.
+  const first = await apiBuy(request, sale.id, admitted[0]!);
+  await expect(room).toHaveAttribute('data-view', 'sold_out');
+  await expect(page.getByTestId('room-sold-out')).toContainText('Sold out');
+  await expect(page.getByTestId('room-state')).toHaveText('Sold out');
+  await expect(page.getByTestId('room-state')).toBeDisabled();
+  await expect(page.getByTestId('buy-button')).toHaveCount(0);
+  await contrast(page, 'waiting room, sold out');
+
+  // It comes back: the page is a place in line again, pushed without a reload. (The line itself
+  // need not move: the shopper who gave the unit back still holds an admission to use.)
+  await apiCancel(request, first, admitted[0]!);
+  await expect(room).toHaveAttribute('data-view', 'waiting', { timeout: 15_000 });
+  await expect(place).toHaveAttribute('data-position', /^[12]$/);
+  await expect(page.getByTestId('buy-button')).toHaveCount(0);
+  console.log(
+    `[room] after the cancel: canceller ${await queueState(request, sale.id, admitted[0]!)}, ` +
+      `next in line ${await queueState(request, sale.id, waitingFirst[0]!)}`,
+  );
 });
