@@ -153,7 +153,7 @@ test('shoppers wait in the room before the sale, are let in at the start without
   await expect(bar.getByTestId('room-drawing')).toBeInViewport();
   await expect(bar.getByTestId('room-state')).toBeInViewport();
   await contrast(phone, 'waiting room, phone, before the start');
-  await shot(phone, 'waiting-room-phone');
+  await shot(phone, 'waiting-room-phone', { fullPage: false });
 
   // The start: the draw and the admission reach the page by themselves.
   await expect(room).toHaveAttribute('data-view', 'admitted', { timeout: STARTS_IN_MS + 15_000 });

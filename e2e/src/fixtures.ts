@@ -202,11 +202,12 @@ export async function userIdOf(page: Page): Promise<number> {
 /**
  * A full-page screenshot kept as an artifact: e2e/artifacts/screenshots/<name>.png. Passing
  * toasts ("Sale created.") are left out of the picture; tests assert them where they matter.
+ * `fullPage: false` keeps what a phone's screen shows, its docked bar at the bottom.
  */
-export const shot = (page: Page, name: string) =>
+export const shot = (page: Page, name: string, opts: { fullPage?: boolean } = {}) =>
   page.screenshot({
     path: `${SCREENSHOTS}${name}.png`,
-    fullPage: true,
+    fullPage: opts.fullPage ?? true,
     animations: 'disabled',
     style: '.el-message { visibility: hidden !important; }',
   });
