@@ -53,6 +53,8 @@ test('an admin creates a sale in the form, resets its stock, and the shop shows 
   await page.getByTestId('form-stock').locator('input').fill('20');
   await typeDate(page.getByTestId('form-start'), pickerText(startAt));
   await typeDate(page.getByTestId('form-end'), pickerText(endAt));
+  // A new sale has a waiting room unless the admin switches it off.
+  await expect(page.getByRole('switch', { name: 'Waiting room' })).toBeChecked();
   await page.getByRole('heading', { name: 'New sale' }).click(); // closes a picker left open
   await shot(page, 'admin-form');
   await page.getByTestId('form-submit').click();
@@ -68,6 +70,7 @@ test('an admin creates a sale in the form, resets its stock, and the shop shows 
   await expect(row.getByTestId('admin-left-redis')).toHaveText('20');
   await expect(row.getByTestId('admin-left-db')).toHaveText('20');
   await expect(row.getByTestId('admin-orders')).toHaveText('0');
+  await expect(row.getByTestId('admin-room-waiting')).toContainText(/Waiting\s*0$/);
   const id = await row.getAttribute('data-id');
   expect(id).toMatch(/^\d+$/);
 

@@ -119,6 +119,8 @@ export async function createSale(
     imageUrl: string;
     price: number;
     seckillPrice: number;
+    /** Omitted: the API's default, no room. */
+    waitingRoom: boolean;
   }> = {},
 ): Promise<Sale> {
   const token = await adminToken(request);
@@ -164,8 +166,16 @@ export async function signIn(page: Page, auth: AuthResponse): Promise<void> {
 }
 
 /** A second browser of its own (no shared storage), set up like the test's own. */
-export function newContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ baseURL: BASE_URL, locale: 'en-US', timezoneId: E2E.timezone });
+export function newContext(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL: BASE_URL,
+    locale: 'en-US',
+    timezoneId: E2E.timezone,
+    ...options,
+  });
 }
 
 /** The answer of the captcha the page is showing, read where the server keeps it. */
@@ -192,11 +202,12 @@ export async function userIdOf(page: Page): Promise<number> {
 /**
  * A full-page screenshot kept as an artifact: e2e/artifacts/screenshots/<name>.png. Passing
  * toasts ("Sale created.") are left out of the picture; tests assert them where they matter.
+ * `fullPage: false` keeps what a phone's screen shows, its docked bar at the bottom.
  */
-export const shot = (page: Page, name: string) =>
+export const shot = (page: Page, name: string, opts: { fullPage?: boolean } = {}) =>
   page.screenshot({
     path: `${SCREENSHOTS}${name}.png`,
-    fullPage: true,
+    fullPage: opts.fullPage ?? true,
     animations: 'disabled',
     style: '.el-message { visibility: hidden !important; }',
   });

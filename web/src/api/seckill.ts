@@ -1,4 +1,10 @@
-import type { OrderQueuedResponse, OrderResult, PathBody, PathResponse } from '@seckill/contracts';
+import type {
+  OrderQueuedResponse,
+  OrderResult,
+  PathBody,
+  PathResponse,
+  QueueStatus,
+} from '@seckill/contracts';
 import { http } from './client';
 
 /** The captcha as SVG text, fetched with the token (the answer is kept per user on the server). */
@@ -23,4 +29,13 @@ export async function placeOrder(goodsId: number, path: string): Promise<OrderQu
 
 export async function fetchResult(goodsId: number, signal?: AbortSignal): Promise<OrderResult> {
   return (await http.get<OrderResult>(`/seckill/${goodsId}/result`, { signal })).data;
+}
+
+/** Joins the sale's waiting room (again: the same place). */
+export async function joinQueue(goodsId: number): Promise<QueueStatus> {
+  return (await http.post<QueueStatus>(`/seckill/${goodsId}/queue`)).data;
+}
+
+export async function fetchQueue(goodsId: number, signal?: AbortSignal): Promise<QueueStatus> {
+  return (await http.get<QueueStatus>(`/seckill/${goodsId}/queue`, { signal })).data;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buyPanelMode, closedLabelKey } from './buyPanelMode';
+import { buyPanelMode, closedLabelKey, loginLabelKey, saleRoom } from './buyPanelMode';
 
 describe('buyPanelMode', () => {
   it('gives a logged-in shopper the buy box whatever the sale does', () => {
@@ -27,5 +27,25 @@ describe('closedLabelKey', () => {
     expect(closedLabelKey('upcoming')).toBe('buy.notStarted');
     expect(closedLabelKey('ended')).toBe('buy.ended');
     expect(closedLabelKey('active')).toBe('buy.soldOut');
+  });
+});
+
+describe('saleRoom', () => {
+  const times = { startAt: '2026-12-02T12:00:00.000Z', endAt: '2026-12-02T13:00:00.000Z' };
+
+  it('is null for a sale without a room: the buy box as it always was', () => {
+    expect(saleRoom({ ...times, waitingRoom: false })).toBeNull();
+  });
+
+  it('opens when the sale says, else ten minutes before the start', () => {
+    expect(
+      saleRoom({ ...times, waitingRoom: true, queueOpensAt: '2026-12-02T11:55:00.000Z' }),
+    ).toEqual({ ...times, opensAt: '2026-12-02T11:55:00.000Z' });
+    expect(saleRoom({ ...times, waitingRoom: true })?.opensAt).toBe('2026-12-02T11:50:00.000Z');
+  });
+
+  it('asks a visitor to log in to join a room, to buy otherwise', () => {
+    expect(loginLabelKey(true)).toBe('room.loginToJoin');
+    expect(loginLabelKey(false)).toBe('buy.loginToBuy');
   });
 });

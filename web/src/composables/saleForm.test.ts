@@ -28,6 +28,11 @@ describe('sale form', () => {
     expect(form.endAt?.toISOString()).toBe('2026-11-24T15:00:00.000Z');
   });
 
+  it('gives a new sale a waiting room, and sends the switch as set', () => {
+    expect(emptySaleForm(NOW).waitingRoom).toBe(true);
+    expect(saleFormToBody({ ...valid(), waitingRoom: false }).waitingRoom).toBe(false);
+  });
+
   it('turns the form into the API body: cents and ISO times', () => {
     expect(saleFormToBody(valid())).toEqual({
       name: 'Phone X',
@@ -38,6 +43,7 @@ describe('sale form', () => {
       stock: 100,
       startAt: '2026-11-24T13:00:00.000Z',
       endAt: '2026-11-24T15:00:00.000Z',
+      waitingRoom: true,
     });
     expect(checkSaleForm(valid())).toEqual({});
   });
@@ -96,6 +102,9 @@ describe('sale form', () => {
     expect(form).toMatchObject({ imageMode: 'shipped', price: '1299.00', seckillPrice: '999.90' });
     const { id: _id, stockLeft: _left, status: _status, ...body } = sale;
     expect(saleFormToBody(form)).toEqual(body);
+    // An existing sale keeps its own setting; it is not switched on by the form's default.
+    expect(saleToForm({ ...sale, waitingRoom: true }).waitingRoom).toBe(true);
+    expect(saleToForm(sale).waitingRoom).toBe(false);
   });
 
   it('maps the server field names onto form fields', () => {

@@ -28,6 +28,8 @@ export interface SaleForm {
   stock: number | undefined;
   startAt: Date | null;
   endAt: Date | null;
+  /** Shoppers queue in a waiting room and are let in at a rate, instead of racing for the button. */
+  waitingRoom: boolean;
 }
 
 export type SaleField =
@@ -61,6 +63,8 @@ export function emptySaleForm(now: number): SaleForm {
     stock: 100,
     startAt: new Date(start),
     endAt: new Date(start + 2 * HOUR),
+    // A new sale is fair by default: the room spreads the opening second's crowd over a line.
+    waitingRoom: true,
   };
 }
 
@@ -77,6 +81,7 @@ export function saleToForm(sale: Sale): SaleForm {
     stock: sale.stock,
     startAt: new Date(sale.startAt),
     endAt: new Date(sale.endAt),
+    waitingRoom: sale.waitingRoom,
   };
 }
 
@@ -144,6 +149,7 @@ export function saleFormToBody(form: SaleForm): SaleCreateBody {
     stock: form.stock,
     startAt: form.startAt.toISOString(),
     endAt: form.endAt.toISOString(),
+    waitingRoom: form.waitingRoom,
   };
 }
 

@@ -35,11 +35,17 @@ export interface ShopEvents {
   subscribe<T extends ShopEventType>(type: T, handler: ShopEventHandler<T>): () => void;
   /** Told each time `connected` changes. */
   onConnection(listener: (connected: boolean) => void): () => void;
-  /** Asks for a sale's stock events while the returned release is not called. */
+  /** Asks for a sale's stock (and waiting-room) events while the returned release is not called. */
   watchGoods(goodsId: number): () => void;
 }
 
-export const EVENT_TYPES = ['hello', 'result', 'order', 'stock'] as const satisfies ShopEventType[];
+export const EVENT_TYPES = [
+  'hello',
+  'result',
+  'order',
+  'stock',
+  'queue',
+] as const satisfies ShopEventType[];
 export const RECONNECT_BACKOFF: Required<Backoff> = {
   firstDelayMs: 1000,
   factor: 2,
