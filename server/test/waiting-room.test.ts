@@ -115,6 +115,8 @@ describe('the waiting room, one shopper at a time', () => {
       'waiting',
     ]);
     expect(now.slice(2).map((p) => p.position)).toEqual([1, 2, 3]);
+    // Two admitted and unused hold the cap of one unit: no estimate rather than a wrong one.
+    expect(now.slice(2).map((p) => p.etaSeconds)).toEqual([null, null, null]);
     expect(await stream.until((e) => e.type === 'queue' && e.position === 3)).toBeTruthy();
 
     // Nobody uses theirs: they lapse and the next two are admitted.
@@ -141,6 +143,8 @@ describe('the waiting room, one shopper at a time', () => {
       token: u5.token,
     });
     expect(cancel.status).toBe(200);
+    // Giving the unit up gives up the admission too: the unit goes to the line.
+    expect((await queue('GET', sale.id, u5.token)).body.status).toBe('none');
     const back = await stream.until((e) => e.type === 'queue' && e.status === 'admitted', 5000);
     expect(back).toMatchObject({ status: 'admitted' });
     expect((await h.order(sale.id, u7.token)).status).toBe(202);

@@ -14,7 +14,7 @@ const SCRIPTS = {
   skSettleMany: { numberOfKeys: 3, lua: lua('settle-many') },
   skWarm: { numberOfKeys: 5, lua: lua('warm') },
   skRebuild: { numberOfKeys: 4, lua: lua('rebuild') },
-  skReturnUnits: { numberOfKeys: 5, lua: lua('return-units') },
+  skReturnUnits: { numberOfKeys: 6, lua: lua('return-units') },
 } as const;
 
 type Arg = string | number;
@@ -309,6 +309,7 @@ export class StockStore {
       k.buyers,
       k.claimed,
       k.results,
+      k.roomAdmitted,
       round,
       ...orders.flatMap((o) => [o.userId, o.orderId]),
     );

@@ -56,6 +56,7 @@ if n > 0 then
     end
   end
 end
-redis.call('HSET', KEYS[7], 'tokens', tokens, 'tokensAt', now)
+-- Places beyond this many cannot be admitted until admitted shoppers buy or lapse (see status_of).
+redis.call('HSET', KEYS[7], 'tokens', tokens, 'tokensAt', now, 'free', math.max(0, room - out[1]))
 out[2] = redis.call('ZCARD', KEYS[5]) + redis.call('ZCARD', KEYS[4])
 return out

@@ -45,6 +45,10 @@ local function status_of(user, start, rate)
   if place then
     local head = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
     local position = tonumber(place) - tonumber(head[2]) + 1
+    -- Beyond the places the cap still lets in, the wait depends on others buying or lapsing: no
+    -- estimate rather than a wrong one.
+    local free = tonumber(redis.call('HGET', KEYS[7], 'free') or '-1')
+    if free >= 0 and position > free then return {0, position, -1, 0} end
     return {0, position, math.ceil(position / rate), 0}
   end
   if redis.call('ZSCORE', KEYS[4], user) then
