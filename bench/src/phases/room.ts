@@ -103,20 +103,21 @@ export async function measureRoom(b: Bench, users: BenchUser[]): Promise<RoomSum
 
 async function crowd(b: Bench, users: BenchUser[], room: boolean): Promise<RoomCrowdStats> {
   const stock = b.opts.stock;
-  const name = `bench room ${room ? 'on' : 'off'}`;
+  // The sale's details; its start is first inside the room's opening, then moved to just after
+  // the joins (an admin edit), so every shopper joined before it.
+  const details = (startAt: number) => ({
+    name: `bench room ${room ? 'on' : 'off'}`,
+    description: 'Made by pnpm bench.',
+    imageUrl: '',
+    price: 10_000,
+    seckillPrice: 5_000,
+    startAt: new Date(startAt).toISOString(),
+    endAt: new Date(Date.now() + 6 * 3600_000).toISOString(),
+    waitingRoom: room,
+  });
   const created = await b.api.call<{ item?: { id: number } }>('POST', '/api/admin/goods', {
     token: b.adminToken,
-    body: {
-      name,
-      description: 'Made by pnpm bench.',
-      imageUrl: '',
-      price: 10_000,
-      seckillPrice: 5_000,
-      stock,
-      startAt: new Date(Date.now() + 10 * 60_000 - 5000).toISOString(),
-      endAt: new Date(Date.now() + 6 * 3600_000).toISOString(),
-      waitingRoom: room,
-    },
+    body: { ...details(Date.now() + 10 * 60_000 - 5000), stock },
   });
   const goodsId = created.body.item?.id;
   if (created.status !== 201 || !goodsId)
@@ -148,16 +149,7 @@ async function crowd(b: Bench, users: BenchUser[], room: boolean): Promise<RoomC
   const startAt = Date.now() + 500;
   const edit = await b.api.call('PUT', `/api/admin/goods/${goodsId}`, {
     token: b.adminToken,
-    body: {
-      name,
-      description: 'Made by pnpm bench.',
-      imageUrl: '',
-      price: 10_000,
-      seckillPrice: 5_000,
-      startAt: new Date(startAt).toISOString(),
-      endAt: new Date(Date.now() + 6 * 3600_000).toISOString(),
-      waitingRoom: room,
-    },
+    body: details(startAt),
   });
   if (edit.status !== 200) throw new Error(`moving the start answered ${edit.status}`);
   await sleep(Math.max(0, startAt - Date.now()));
