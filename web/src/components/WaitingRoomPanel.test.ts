@@ -109,7 +109,9 @@ describe('WaitingRoomPanel', () => {
       fakeRoom('sold_out', { status: 'sold_out', position: null, etaSeconds: null }),
     );
     expect(panel.get('[data-test="room-sold-out"]').text()).toContain('Sold out');
-    expect(panel.get('[data-test="room-state"]').attributes('disabled')).toBeDefined();
+    const state = panel.get('[data-test="room-state"]');
+    expect(state.element.tagName).toBe('BUTTON');
+    expect((state.element as HTMLButtonElement).disabled).toBe(true);
     expect(panel.find('[data-test="room-join"]').exists()).toBe(false);
   });
 });
