@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { pool } from '@seckill/test-stack';
 import { startHarness, type Harness } from './harness.ts';
 
 /**
@@ -39,23 +40,6 @@ function percentile(samples: number[], p: number): number {
   return (
     sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] ?? 0
   );
-}
-
-/** Runs `fn` over `items`, `concurrency` at a time. */
-async function pool<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>) {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next;
-      next += 1;
-      const item = items[i];
-      if (item === undefined) return;
-      out[i] = await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return out;
 }
 
 describe('1,000 idle half-open requests', () => {

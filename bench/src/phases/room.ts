@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { RowDataPacket } from 'mysql2/promise';
 import { checkSaleSettled } from '@seckill/server';
+import { pool } from '@seckill/test-stack';
 import type { BenchUser } from '../fixtures.ts';
 import { Progress } from '../progress.ts';
 import { sleep, type Bench } from './context.ts';
@@ -233,15 +234,6 @@ async function crowd(b: Bench, users: BenchUser[], room: boolean): Promise<RoomC
     duplicates: Number(rows[0]?.duplicates ?? 0),
     exact: report?.exact ?? null,
   };
-}
-
-async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
 }
 
 /** The table the bench prints. */

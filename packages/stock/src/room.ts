@@ -64,6 +64,14 @@ const JOIN_REFUSALS = {
 /** A seed for the draw's shuffle, from the CSPRNG (Lua's own generator is seeded from it). */
 const seed = () => randomInt(1, 2 ** 31 - 1);
 
+/** A pipeline's or MULTI's replies, the first error thrown. */
+function values(replies: Array<[Error | null, unknown]> | null): unknown[] {
+  return (replies ?? []).map(([err, v]) => {
+    if (err) throw err;
+    return v;
+  });
+}
+
 function placeOf(r: number[], at: number): RoomPlace {
   const [code = 3, position = -1, eta = -1, until = 0] = r.slice(at, at + 4);
   return {
@@ -158,17 +166,14 @@ export class WaitingRoomStore {
    */
   async snapshot(goodsId: number): Promise<{ key: string; soldOut: boolean; drawn: boolean }> {
     const k = saleKeys(this.prefix, goodsId);
-    const replies =
-      (await this.redis
+    const [stock, info, head] = values(
+      await this.redis
         .pipeline()
         .get(k.stock)
         .hmget(k.roomInfo, 'drawn', 'joined', 'admitted', 'lapsed')
         .zrange(k.roomLine, '0', '0', 'WITHSCORES')
-        .exec()) ?? [];
-    const [stock, info, head] = replies.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
+        .exec(),
+    );
     const soldOut = Number(stock ?? 0) <= 0;
     const fields = (info ?? []) as Array<string | null>;
     return {
@@ -182,19 +187,16 @@ export class WaitingRoomStore {
   async figures(goodsId: number): Promise<RoomFigures> {
     const k = saleKeys(this.prefix, goodsId);
     const now = Date.now();
-    const replies =
-      (await this.redis
+    const [info, early, line, valid, rate] = values(
+      await this.redis
         .multi()
         .hgetall(k.roomInfo)
         .zcard(k.roomEarly)
         .zcard(k.roomLine)
         .zrangebyscore(k.roomAdmitted, `(${now}`, '+inf')
         .hgetall(k.roomRate)
-        .exec()) ?? [];
-    const [info, early, line, valid, rate] = replies.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
+        .exec(),
+    );
     const infoMap = (info ?? {}) as Record<string, string>;
     const admittedIds = (valid ?? []) as string[];
     const buyers = admittedIds.length ? await this.redis.hmget(k.buyers, ...admittedIds) : [];
