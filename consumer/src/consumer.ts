@@ -336,15 +336,36 @@ export class OrderConsumer {
       const event = resultEvent(p.order, outcome);
       if (event) events.push(event);
     }
-    await Promise.all([
-      created.length > 0 ? this.scheduleExpiry(goodsId, created, expiresAt) : undefined,
-      settled.length > 0
-        ? this.retrying('settle', () => this.o.stock.settleMany(goodsId, settled))
-        : undefined,
-      ...soldOut.map((p) => this.releaseSoldOut(p)),
-    ]);
-    for (const p of group) this.done(p.d);
-    this.o.onUserEvents?.(events);
+    // The lane goes on to its next transaction meanwhile: these orders are in MySQL now.
+    this.settle(
+      group,
+      Promise.all([
+        created.length > 0 ? this.scheduleExpiry(goodsId, created, expiresAt) : undefined,
+        settled.length > 0
+          ? this.retrying('settle', () => this.o.stock.settleMany(goodsId, settled))
+          : undefined,
+        ...soldOut.map((p) => this.releaseSoldOut(p)),
+      ]).then(() => {
+        for (const p of group) this.done(p.d);
+        this.o.onUserEvents?.(events);
+      }),
+    );
+  }
+
+  /** Committed groups whose outcomes and deadline message are on their way (then acked). */
+  private readonly settling = new Set<Promise<void>>();
+
+  private settle(group: Parsed[], work: Promise<void>) {
+    const tracked: Promise<void> = work
+      .catch(async (err: unknown) => {
+        // As for a failed batch: after a pause the messages go back, and the writer knows them.
+        this.counters.failedBatches += 1;
+        this.o.log.error({ err, orders: group.length }, 'settling failed; requeueing its messages');
+        await sleep(backoffMs(Math.min(this.counters.failedBatches, 5)));
+        for (const d of new Set(group.map((p) => p.d))) this.requeue(d);
+      })
+      .finally(() => this.settling.delete(tracked));
+    this.settling.add(tracked);
   }
 
   /** One deadline message for the orders one transaction wrote; lost, the sweeper stands in. */
@@ -455,8 +476,14 @@ export class OrderConsumer {
       this.flush();
       const awaited = [...this.lanes];
       await Promise.all(awaited);
-      // Done once nothing is buffered and no lane took a batch while we waited.
-      if (this.buffer.length === 0 && this.lanes.every((l, i) => l === awaited[i])) return;
+      await Promise.all([...this.settling]);
+      // Done once nothing is buffered, nothing settles and no lane took a batch while we waited.
+      if (
+        this.buffer.length === 0 &&
+        this.settling.size === 0 &&
+        this.lanes.every((l, i) => l === awaited[i])
+      )
+        return;
     }
   }
 

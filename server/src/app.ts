@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -16,20 +15,18 @@ import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/lab.ts';
 import { byIp } from './http/rate-keys.ts';
 import { orderRoutes } from './routes/orders.ts';
-import { seckillRoutes } from './routes/seckill.ts';
+import { pathRouteDeps, seckillRoutes } from './routes/seckill.ts';
+import { loadtestKeyMatches } from './http/lean.ts';
 import { leanOrderRoute } from './http/order-route.ts';
+import { leanPathRoute } from './http/path-route.ts';
 import type { Services } from './services.ts';
 import { serveWeb } from './web.ts';
 
 const BODY_LIMIT = 16 * 1024;
 
 function loadtestFlag(key: string): Koa.Middleware {
-  const expected = Buffer.from(key);
   return (ctx, next) => {
-    const given = ctx.get('x-loadtest-key');
-    if (key && given.length === expected.length && timingSafeEqual(Buffer.from(given), expected)) {
-      ctx.state.loadtest = true;
-    }
+    if (loadtestKeyMatches(key, ctx.get('x-loadtest-key'))) ctx.state.loadtest = true;
     return next();
   };
 }
@@ -76,13 +73,23 @@ export function buildApp(s: Services): Koa {
   return app;
 }
 
-/** The HTTP server: the order POST takes the lean route, everything else goes through Koa. */
+/** The HTTP server: the order and path POSTs take the lean routes, the rest goes through Koa. */
 export function createHttpServer(s: Services): http.Server {
   const koa = buildApp(s).callback();
   const order = leanOrderRoute({ ...s, orderLimit: s.config.limits.order }, s.log);
+  const path = leanPathRoute(
+    {
+      ...pathRouteDeps(s),
+      shedder: s.shedder,
+      loadtestKey: s.config.loadtestKey,
+      bodyLimit: BODY_LIMIT,
+      metrics: s.metrics,
+    },
+    s.log,
+  );
   // Timeouts are enforced on this interval (Node's default, 30 s, would make "10 s" mean 40).
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    if (!order(req, res)) void koa(req, res);
+    if (!order(req, res) && !path(req, res)) void koa(req, res);
   });
   // A client that opens a connection and sends its request slowly, or never, is cut off soon:
   // idle half-open requests must not pile up (Node's defaults wait 60 s and 5 min).

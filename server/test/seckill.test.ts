@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -19,6 +20,81 @@ async function captchaAnswer(goodsId: number, userId: number, token: string) {
 
 const askPath = (goodsId: number, token: string, captcha: string) =>
   h.request('POST', `/api/seckill/${goodsId}/path`, { token, body: { captcha } });
+
+/** A path POST whose body comes chunked: the lean route leaves it to Koa's route. */
+function chunkedPath(goodsId: number, token: string | undefined, body: string) {
+  return new Promise<{ status: number; code: unknown; path: unknown }>((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: h.port,
+        method: 'POST',
+        path: `/api/seckill/${goodsId}/path`,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const b = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+          resolve({ status: res.statusCode ?? 0, code: b.code, path: b.path });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.write(body.slice(0, 3));
+    req.end(body.slice(3));
+  });
+}
+
+describe("the path request, on the lean route and on Koa's", () => {
+  it('answers alike, check for check', async () => {
+    const sale = await h.createSale();
+    const users = await h.createUsers(4);
+    const [a, b, c, d] = users;
+    if (!a || !b || !c || !d) throw new Error('no users');
+    const lean = async (token: string | undefined, raw: string) => {
+      const r = await h.request('POST', `/api/seckill/${sale.id}/path`, {
+        raw,
+        token,
+        headers: { 'content-type': 'application/json' },
+      });
+      return { status: r.status, code: r.body.code, path: r.body.path };
+    };
+    const cases: Array<[string, string | undefined, string]> = [
+      ['no token', undefined, '{"captcha":"abcd"}'],
+      ['bad token', 'abc.def.ghi', '{"captcha":"abcd"}'],
+      ['broken JSON', a.token, '{"captcha":'],
+      ['unknown field', a.token, '{"captcha":"abcd","x":1}'],
+      ['no captcha asked for', a.token, '{"captcha":"abcd"}'],
+    ];
+    for (const [name, token, raw] of cases) {
+      const [x, y] = [await lean(token, raw), await chunkedPath(sale.id, token, raw)];
+      expect(x, name).toEqual(y);
+      expect(x.status, name).toBeGreaterThanOrEqual(400);
+    }
+    // The right answer opens a path on both routes (one shopper each).
+    for (const [u, send] of [
+      [b, (raw: string) => lean(b.token, raw)],
+      [c, (raw: string) => chunkedPath(sale.id, c.token, raw)],
+    ] as const) {
+      const answer = await captchaAnswer(sale.id, u.id, u.token);
+      const ok = await send(JSON.stringify({ captcha: answer }));
+      expect(ok.status).toBe(200);
+      expect(ok.path).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    }
+    // Another content type is Koa's to refuse, whichever way it comes.
+    const xml = await h.request('POST', `/api/seckill/${sale.id}/path`, {
+      raw: '<captcha/>',
+      token: d.token,
+      headers: { 'content-type': 'application/xml' },
+    });
+    expect([xml.status, xml.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+});
 
 describe('captcha and hidden paths', () => {
   it('opens a one-time path with the right captcha, once', async () => {

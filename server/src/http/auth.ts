@@ -104,13 +104,17 @@ export function bearerToken(header: string | undefined): string | null {
   return (header && BEARER.exec(header)?.[1]) || null;
 }
 
+/** The user of an `Authorization` header: 401 UNAUTHORIZED without one, TOKEN_INVALID for a bad one. */
+export function authenticate(tokens: TokenService, header: string | undefined): AuthUser {
+  if (!header) throw new AppError('UNAUTHORIZED');
+  const token = bearerToken(header);
+  if (!token) throw new AppError('TOKEN_INVALID');
+  return tokens.verify(token);
+}
+
 export function requireUser(tokens: TokenService): Middleware {
   return async (ctx, next) => {
-    const header = ctx.get('authorization');
-    if (!header) throw new AppError('UNAUTHORIZED');
-    const token = bearerToken(header);
-    if (!token) throw new AppError('TOKEN_INVALID');
-    ctx.state.user = tokens.verify(token);
+    ctx.state.user = authenticate(tokens, ctx.get('authorization') || undefined);
     return next();
   };
 }
@@ -131,20 +135,23 @@ export function currentUser(state: { user?: AuthUser }): AuthUser {
  * deleted or demoted account loses access at once. Used where a request starts something
  * (captcha, path, admin), after the cheap checks; the order itself is gated by the one-time path.
  */
-export function requireAccount(lookup: (id: number) => Promise<{ role: Role } | null>): Middleware {
+export function requireAccount(lookup: AccountLookup): Middleware {
   return async (ctx, next) => {
-    const user = currentUser(ctx.state);
-    const row = await lookup(user.id);
-    if (!row) throw new AppError('TOKEN_INVALID', 'This account no longer exists.');
-    ctx.state.user = { ...user, role: row.role };
+    ctx.state.user = await liveAccount(lookup, currentUser(ctx.state));
     return next();
   };
 }
 
-export function requireLiveUser(
-  tokens: TokenService,
-  lookup: (id: number) => Promise<{ role: Role } | null>,
-): Middleware {
+export type AccountLookup = (id: number) => Promise<{ role: Role } | null>;
+
+/** The token's user as MySQL has it now: TOKEN_INVALID once the account is gone. */
+export async function liveAccount(lookup: AccountLookup, user: AuthUser): Promise<AuthUser> {
+  const row = await lookup(user.id);
+  if (!row) throw new AppError('TOKEN_INVALID', 'This account no longer exists.');
+  return { ...user, role: row.role };
+}
+
+export function requireLiveUser(tokens: TokenService, lookup: AccountLookup): Middleware {
   const verify = requireUser(tokens);
   const account = requireAccount(lookup);
   return (ctx, next) => verify(ctx, () => account(ctx, next));

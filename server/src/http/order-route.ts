@@ -3,9 +3,9 @@ import { AppError, ERRORS, IdParam, PathToken } from '@seckill/contracts';
 import type { Limit } from '../config.ts';
 import type { SaleCatalog } from '../seckill/catalog.ts';
 import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
-import { bearerToken, type TokenService } from './auth.ts';
+import { authenticate, bearerToken, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
-import { toErrorBody } from './errors.ts';
+import { answer, answerError, shed, type LeanLog } from './lean.ts';
 import type { Limiter, LoadShedder } from './rate-limit.ts';
 
 /** Told of every order answer (status, error code, performance.now() at arrival). */
@@ -49,10 +49,7 @@ export async function takeOrder(
   rawGoodsId: string,
   rawPath: string,
 ): Promise<void> {
-  if (!authorization) throw new AppError('UNAUTHORIZED');
-  const token = bearerToken(authorization);
-  if (!token) throw new AppError('TOKEN_INVALID');
-  const user = d.tokens.verify(token);
+  const user = authenticate(d.tokens, authorization);
   if (!(await d.localLimiter.hit('order', String(user.id), d.orderLimit)))
     throw new AppError('RATE_LIMITED');
   const goodsId = parse(IdParam, rawGoodsId);
@@ -66,35 +63,14 @@ export async function takeOrder(
 }
 
 const ORDER_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/([A-Za-z0-9_-]{32})\/order$/;
-/** What every API answer carries (helmet's, for a JSON body): it is no page, frame or script. */
-const HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'strict-origin-when-cross-origin',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cache-control': 'no-store',
-};
 const QUEUED = JSON.stringify({ status: 'queued' });
 const SOLD_OUT = JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message });
 
-function answer(res: ServerResponse, status: number, body: string, extra?: Record<string, string>) {
-  res.writeHead(status, {
-    ...HEADERS,
-    'content-length': String(Buffer.byteLength(body)),
-    ...extra,
-  });
-  res.end(body);
-}
-
 /**
- * The lean route for the one request a flash sale is made of: a well-formed order POST with no
- * body skips Koa, its router and middleware (measured: they cost more than the reservation), and
- * gets the same checks (`takeOrder`), load shedding, errors and headers. While the local
- * sold-out flag is up, a late order with a valid token is answered before anything else.
- * Anything else — a body, another method, a malformed URL — falls through to Koa.
+ * The lean route of the order POST (see lean.ts): a well-formed order with no body. While the
+ * local sold-out flag is up, a late order with a valid token is answered before anything else.
  */
-export function leanOrderRoute(d: OrderRouteDeps, log: { error(o: object, m: string): void }) {
+export function leanOrderRoute(d: OrderRouteDeps, log: LeanLog) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST') return false;
     const m = ORDER_URL.exec(req.url ?? '');
@@ -114,38 +90,16 @@ export function leanOrderRoute(d: OrderRouteDeps, log: { error(o: object, m: str
         // Not a valid token: the usual path answers it (401).
       }
     }
-    void handle(d, log, req, res, goodsId, path, startedAt);
+    shed(d.shedder, () => takeOrder(d, req.headers.authorization, goodsId, path)).then(
+      () => {
+        answer(res, 202, QUEUED);
+        d.metrics?.orderAnswered(202, undefined, startedAt);
+      },
+      (err: unknown) => {
+        const { status, code } = answerError(res, err, log, req);
+        d.metrics?.orderAnswered(status, code, startedAt);
+      },
+    );
     return true;
   };
-}
-
-async function handle(
-  d: OrderRouteDeps,
-  log: { error(o: object, m: string): void },
-  req: IncomingMessage,
-  res: ServerResponse,
-  goodsId: string,
-  path: string,
-  startedAt: number,
-) {
-  let entered = false;
-  try {
-    d.shedder.enter();
-    entered = true;
-    await takeOrder(d, req.headers.authorization, goodsId, path);
-    answer(res, 202, QUEUED);
-    d.metrics?.orderAnswered(202, undefined, startedAt);
-  } catch (err) {
-    const { status, body, unexpected } = toErrorBody(err);
-    if (unexpected) log.error({ err, method: req.method, url: req.url }, 'request failed');
-    answer(
-      res,
-      status,
-      JSON.stringify(body),
-      status === 503 || status === 429 ? { 'retry-after': '1' } : undefined,
-    );
-    d.metrics?.orderAnswered(status, body.code, startedAt);
-  } finally {
-    if (entered) d.shedder.leave();
-  }
 }

@@ -1,18 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import {
   IdParam,
-  PathBody,
   type OrderQueuedResponse,
   type OrderResult,
-  type PathResponse,
   type QueueStatus,
 } from '@seckill/contracts';
 import { currentUser, requireAccount, requireUser } from '../http/auth.ts';
 import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
-import { refusalFor, takeOrder } from '../http/order-route.ts';
+import { takeOrder } from '../http/order-route.ts';
+import { takePath, type PathRouteDeps } from '../http/path-route.ts';
+import { PATH_ROUTE } from '../metrics.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { makeCaptcha } from '../seckill/captcha.ts';
 import { queueStatus } from '../seckill/room.ts';
@@ -42,46 +41,17 @@ export function seckillRoutes(s: Services): Router {
     },
   );
 
-  // A sale this instance knows is sold out is answered before the limit, the account read and
-  // the script: after a sell-out the crowd's paths cost the API almost nothing (a valid token).
-  const soldOutFirst: Middleware = async (ctx, next) => {
-    if (s.soldOut.isSoldOut(Number(ctx.params.goodsId))) throw new AppError('SOLD_OUT');
-    await next();
-  };
-
-  r.post(
-    '/api/seckill/:goodsId/path',
-    auth,
-    soldOutFirst,
-    rateLimit(s.redisLimiter, 'path', limits.path, byUser),
-    account,
-    async (ctx) => {
-      const goodsId = parse(IdParam, ctx.params.goodsId);
-      const user = currentUser(ctx.state);
-      const skipCaptcha = ctx.state.loadtest === true;
-      const body =
-        skipCaptcha && ctx.request.body === undefined
-          ? { captcha: 'x' }
-          : parse(PathBody, ctx.request.body);
-      const path = randomBytes(24).toString('base64url');
-      const outcome = await s.stock.issuePath(goodsId, user.id, {
-        answer: body.captcha,
-        maxTries: s.config.captchaMaxTries,
-        path,
-        ttlMs: s.config.pathTtlMs,
-        skipCaptcha,
-      });
-      if (outcome === 'NOT_WARMED')
-        throw await refusalFor(
-          s.catalog,
-          goodsId,
-          new AppError('RETRY', 'This sale is being prepared; please try again in a moment.'),
-        );
-      if (outcome === 'SOLD_OUT') s.soldOut.markSoldOut(goodsId);
-      if (outcome !== 'OK') throw await refusalFor(s.catalog, goodsId, new AppError(outcome));
-      ctx.body = { path } satisfies PathResponse;
-    },
-  );
+  // Most path requests take the lean route (http/path-route.ts) before Koa; those that do not
+  // (a chunked body, another content type) get the very same checks here.
+  const pathDeps = pathRouteDeps(s);
+  r.post(PATH_ROUTE, async (ctx) => {
+    ctx.body = await takePath(pathDeps, {
+      authorization: ctx.get('authorization') || undefined,
+      rawGoodsId: ctx.params.goodsId ?? '',
+      body: ctx.request.body,
+      loadtest: ctx.state.loadtest === true,
+    });
+  });
 
   // The waiting room: join (keeps the place when repeated) and read where one stands. Both are
   // one script; the place is also pushed over the event stream.
@@ -140,4 +110,19 @@ export function seckillRoutes(s: Services): Router {
   });
 
   return r;
+}
+
+/** What the path request needs, for Koa's route and the lean one alike. */
+export function pathRouteDeps(s: Services): PathRouteDeps {
+  return {
+    tokens: s.tokens,
+    soldOut: s.soldOut,
+    limiter: s.redisLimiter,
+    pathLimit: s.config.limits.path,
+    account: (id) => s.users.findById(id),
+    stock: s.stock,
+    catalog: s.catalog,
+    captchaMaxTries: s.config.captchaMaxTries,
+    pathTtlMs: s.config.pathTtlMs,
+  };
 }
