@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
 import {
   IdParam,
   type OrderQueuedResponse,
