@@ -13,6 +13,8 @@ export const ConsumerEnv = SharedEnv.extend({
   CONSUMER_CONCURRENCY: count(1, 1),
   /** Attempts for an error that is neither known transient nor known permanent. */
   CONSUMER_MAX_ATTEMPTS: count(5, 1),
+  /** Payment deadlines of the transactions committed within this many ms leave in one message (0 = one per transaction). */
+  CONSUMER_DEADLINE_GATHER_MS: count(100),
   /** How often the sweeper looks for overdue orders whose deadline message was lost (0 = never). */
   EXPIRY_SWEEP_INTERVAL_MS: count(2000),
   /** How long past its deadline an order is left to its message before the sweeper takes it. */
@@ -33,6 +35,7 @@ export function loadConsumerConfig(env: Record<string, string | undefined> = pro
     batchWaitMs: e.CONSUMER_BATCH_WAIT_MS,
     concurrency: e.CONSUMER_CONCURRENCY,
     maxUnknownAttempts: e.CONSUMER_MAX_ATTEMPTS,
+    deadlineGatherMs: e.CONSUMER_DEADLINE_GATHER_MS,
     paymentTimeoutMs: e.PAYMENT_TIMEOUT_MS,
     sweepIntervalMs: e.EXPIRY_SWEEP_INTERVAL_MS,
     sweepGraceMs: e.EXPIRY_SWEEP_GRACE_MS,

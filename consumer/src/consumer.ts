@@ -16,6 +16,7 @@ import {
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { backoffMs, classify, PermanentFailure } from './errors.ts';
+import { DeadlineGatherer } from './deadlines.ts';
 import { Expirer } from './expirer.ts';
 import type { BatchObserver } from './metrics.ts';
 import { writeSaleOrders, type WriteOutcome } from './writer.ts';
@@ -52,6 +53,8 @@ export interface ConsumerOptions {
   expiryPrefetch?: number;
   /** Told of each batch and each commit (metrics). */
   metrics?: BatchObserver;
+  /** Deadlines of the transactions committed within this many ms share one message (0: one each). */
+  deadlineGatherMs?: number;
 }
 
 interface Delivery {
@@ -103,7 +106,10 @@ export class OrderConsumer {
   /** Messages already acked or rejected: a failed batch requeues only the others. */
   private readonly settled = new WeakSet<ConsumeMessage>();
 
+  private readonly deadlines: DeadlineGatherer;
+
   constructor(private readonly o: ConsumerOptions) {
+    this.deadlines = new DeadlineGatherer((m) => this.sendDeadline(m), o.deadlineGatherMs ?? 0);
     this.expirer = new Expirer({
       db: o.db,
       stock: o.stock,
@@ -368,17 +374,19 @@ export class OrderConsumer {
     this.settling.add(tracked);
   }
 
-  /** One deadline message for the orders one transaction wrote; lost, the sweeper stands in. */
-  private async scheduleExpiry(goodsId: number, orderIds: string[], expiresAt: number) {
+  /** The deadline of orders a transaction wrote, gathered with other transactions' (deadlines.ts). */
+  private scheduleExpiry(goodsId: number, orderIds: string[], expiresAt: number) {
+    return this.deadlines.add(goodsId, orderIds, expiresAt);
+  }
+
+  /** One deadline message; lost, the sweeper stands in. */
+  private async sendDeadline(m: ExpiryMessage) {
     try {
-      await this.o.scheduler.scheduleExpiry(
-        { v: 1, goodsId, orderIds, expiresAt },
-        expiresAt - Date.now(),
-      );
+      await this.o.scheduler.scheduleExpiry(m, m.expiresAt - Date.now());
     } catch (err) {
-      this.counters.unscheduled += orderIds.length;
+      this.counters.unscheduled += m.orderIds.length;
       this.o.log.warn(
-        { err: (err as Error).message, goodsId, orders: orderIds.length },
+        { err: (err as Error).message, goodsId: m.goodsId, orders: m.orderIds.length },
         'payment deadline not scheduled; the sweeper will expire these orders',
       );
     }
@@ -476,6 +484,7 @@ export class OrderConsumer {
       this.flush();
       const awaited = [...this.lanes];
       await Promise.all(awaited);
+      this.deadlines.flushAll();
       await Promise.all([...this.settling]);
       // Done once nothing is buffered, nothing settles and no lane took a batch while we waited.
       if (

@@ -44,6 +44,7 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     batchWaitMs: cfg.batchWaitMs,
     concurrency: cfg.concurrency,
     maxUnknownAttempts: cfg.maxUnknownAttempts,
+    deadlineGatherMs: cfg.deadlineGatherMs,
     onStockReturned: (goodsId) =>
       void redis
         .publish(saleEventsChannel(cfg.prefix), JSON.stringify({ type: 'stock_returned', goodsId }))

@@ -22,6 +22,10 @@ export function createPool(cfg: MysqlConfig, extra: Partial<PoolOptions> = {}): 
     queueLimit: 0,
     enableKeepAlive: true,
     connectTimeout: 5000,
+    // No stack captured at every query's call site (mysql2's "long stack traces", on by default):
+    // measured, that capture alone was 6% of the consumer's CPU. A failing query still logs its
+    // SQL error, code and mysql2's own stack.
+    trace: false,
     ...extra,
   });
   pool.pool.on('connection', (conn) => {

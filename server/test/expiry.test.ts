@@ -64,12 +64,19 @@ describe('payment deadlines', () => {
     const sale = await h.createSale({ stock: 2 });
     const [u] = await h.createUsers(1);
     if (!u) throw new Error('no user');
-    const id = await buy(sale.id, u);
-    // As if the broker had lost the message: drop everything waiting for a deadline.
     const { expiryDelay } = (await import('@seckill/queue')).queueNames(h.prefix);
     const amqp = (await import('amqplib')).default;
     const conn = await amqp.connect(h.config.amqpUrl);
-    await (await conn.createChannel()).purgeQueue(expiryDelay);
+    const ch = await conn.createChannel();
+    const before = (await ch.checkQueue(expiryDelay)).messageCount;
+    const id = await buy(sale.id, u);
+    // As if the broker had lost the message: drop everything waiting for a deadline, once this
+    // order's message is among it (it may still be gathering with others, deadlines.ts).
+    await h.waitFor(
+      () => ch.checkQueue(expiryDelay),
+      (q) => q.messageCount > before,
+    );
+    await ch.purgeQueue(expiryDelay);
     await conn.close();
     await new Promise((r) => setTimeout(r, 3000));
     expect((await orderOf(u, id)).body.item.status).toBe('pending_payment');
