@@ -122,7 +122,9 @@ describe('the shop on a Redis Cluster', () => {
       r.body.seconds.reduce((n, x) => n + x[k], 0);
     const live = await h.waitFor(
       () => h.request('GET', '/api/admin/live?window=120', { token: adminToken }),
-      (r) => r.status === 200 && total(r, 'committed') === STOCK,
+      // Each process adds its second's tally once a second: the API's accepted orders and the
+      // consumer's commits can land in either order.
+      (r) => r.status === 200 && total(r, 'committed') >= STOCK && total(r, 'accepted') >= STOCK,
     );
     expect([total(live, 'accepted'), total(live, 'committed')]).toEqual([STOCK, STOCK]);
   });
