@@ -26,13 +26,14 @@ import {
   assembleReport,
   cellName,
   formatReport,
+  type BaselineRuns,
   type BenchReport,
   type DrainSummary,
   type OrderPhaseStats,
   type StrategyRow,
 } from './report.ts';
 import { REPO_ROOT, Stack, type StackSettings } from './stack.ts';
-import { round, type EndpointStats } from './stats.ts';
+import { bracketed, round, type EndpointStats } from './stats.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -84,10 +85,11 @@ async function fullRun(b: Bench): Promise<BenchReport> {
   if (has('crowd'))
     log(`${opts.users} shoppers created in bulk, tokens signed: ${Date.now() - t} ms`);
 
-  const baseline = has('baseline')
-    ? await measureBaseline(b, crowdUsers[0]?.token ?? b.adminToken)
-    : null;
-  if (baseline) log(`baseline: ${Math.round(baseline.rps)} req/s, p99 ${baseline.p99} ms`);
+  const baselineToken = crowdUsers[0]?.token ?? b.adminToken;
+  const baselineFirst = has('baseline') ? await measureBaseline(b, baselineToken) : null;
+  if (baselineFirst)
+    log(`baseline: ${Math.round(baselineFirst.rps)} req/s, p99 ${baselineFirst.p99} ms`);
+  let baseline = baselineFirst;
 
   const crowd = has('crowd')
     ? await runCrowd(b, 'redis-mq', crowdUsers, 'crowd: path → order → result')
@@ -106,6 +108,18 @@ async function fullRun(b: Bench): Promise<BenchReport> {
 
   const late = has('late') && baseline ? await measureLateOrders(b, baseline.rps) : null;
   if (late) log(`late orders: ${Math.round(late.rps)} req/s, p99 ${late.p99} ms`);
+
+  // The baseline once more after the phases its ratios compare (see bracketed in stats.ts).
+  let baselineRuns: BaselineRuns | null = null;
+  if (baselineFirst && (crowd || orders || late)) {
+    const again = await measureBaseline(b, baselineToken);
+    log(`baseline again: ${Math.round(again.rps)} req/s, p99 ${again.p99} ms`);
+    baseline = bracketed(baselineFirst, again);
+    baselineRuns = {
+      before: { rps: baselineFirst.rps, p99: baselineFirst.p99 },
+      after: { rps: again.rps, p99: again.p99 },
+    };
+  }
 
   // Sized on the order phase when it ran (paths to spare), else on the baseline like that phase.
   const streamsRps = orders ? orders.rps * 1.5 : (baseline?.rps ?? 0) * 0.65;
@@ -154,6 +168,7 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     target: { url: b.stack.target.url, own: b.stack.target.own },
     settings: b.stack.settings,
     baseline,
+    baselineRuns,
     crowd,
     orders,
     late,

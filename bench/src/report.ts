@@ -101,6 +101,12 @@ export interface MatrixRow {
 /** An order measurement, with what it made durable when measured by measureOrders. */
 export type OrderPhaseStats = EndpointStats & { durable?: DurableFigures };
 
+/** The baseline's rate and p99 before and after the phases compared with it. */
+export interface BaselineRuns {
+  before: { rps: number; p99: number };
+  after: { rps: number; p99: number };
+}
+
 export interface BenchReport {
   kind: 'full' | 'strategies' | 'soak' | 'matrix';
   generatedAt: string;
@@ -109,7 +115,10 @@ export interface BenchReport {
   target: { url: string; own: boolean };
   /** The order queue's type and whether the API groups publishes (the run's; a matrix has its cells'). */
   settings: StackSettings | null;
+  /** The baseline the ratios use: the mean of its two runs when it was measured before and after. */
   baseline: EndpointStats | null;
+  /** The baseline's two runs (before the crowd, after the late orders), when there were two. */
+  baselineRuns: BaselineRuns | null;
   endpoints: EndpointRow[];
   /** Order requests per second over the baseline's, in the same run. */
   orderRatio: number | null;
@@ -145,6 +154,7 @@ export interface ReportParts {
   target: BenchReport['target'];
   settings?: StackSettings | null;
   baseline?: EndpointStats | null;
+  baselineRuns?: BaselineRuns | null;
   crowd?: CrowdResult | null;
   orders?: OrderPhaseStats | null;
   late?: EndpointStats | null;
@@ -306,6 +316,7 @@ export function assembleReport(p: ReportParts): BenchReport {
     target: p.target,
     settings: p.settings ?? null,
     baseline,
+    baselineRuns: p.baselineRuns ?? null,
     endpoints,
     orderRatio,
     durableOrdersPerSec: orderDurable?.durableOrdersPerSec ?? null,
@@ -409,7 +420,14 @@ export function formatReport(r: BenchReport): string {
       '',
     );
     const rows: string[][] = [];
-    if (base) rows.push(endpointCells('baseline: node:http + 1 Lua', base, base));
+    if (base)
+      rows.push(
+        endpointCells(
+          r.baselineRuns ? 'baseline (mean of 2 runs)' : 'baseline: node:http + 1 Lua',
+          base,
+          base,
+        ),
+      );
     for (const e of r.endpoints) rows.push(endpointCells(e.name, e.stats, base));
     out.push(
       formatTable(
@@ -429,6 +447,17 @@ export function formatReport(r: BenchReport): string {
       ),
       '',
     );
+    const runs = r.baselineRuns;
+    if (runs) {
+      const drift = runs.after.rps / runs.before.rps - 1;
+      out.push(
+        `baseline (node:http + 1 Lua) before the crowd and after the late orders: ` +
+          `${int(runs.before.rps)} and ${int(runs.after.rps)} req/s (${drift >= 0 ? '+' : ''}` +
+          `${(drift * 100).toFixed(1)} %), p99 ${ms(runs.before.p99)} and ${ms(runs.after.p99)} ms; ` +
+          `every ×base is against their mean`,
+        '',
+      );
+    }
     const orders = r.endpoints.find((e) => e.phase === 'orders');
     if (orders) {
       const headline = durableLines('order requests', orders.stats, r.orderRatio);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { answerLabel, endpointStats, latency, percentile, Recorder } from './stats.ts';
+import {
+  answerLabel,
+  bracketed,
+  endpointStats,
+  latency,
+  percentile,
+  Recorder,
+  type EndpointStats,
+} from './stats.ts';
 
 describe('percentile', () => {
   it('is the nearest rank of a sorted list', () => {
@@ -64,5 +72,29 @@ describe('answerLabel', () => {
     expect(answerLabel(200, { status: 'queued' })).toBe('200 queued');
     expect(answerLabel(200, { path: 'x' })).toBe('200');
     expect(answerLabel(0, null)).toBe('error');
+  });
+});
+
+describe('bracketed', () => {
+  const run = (rps: number, p99: number, api: number): EndpointStats => ({
+    count: rps * 10,
+    rps,
+    spanMs: 10_000,
+    p50: p99 / 4,
+    p90: p99 / 2,
+    p99,
+    max: p99 * 2,
+    answers: { '202 queued': rps * 10 },
+    series: [],
+    cpuUs: { api, total: api * 2 },
+  });
+
+  it('takes the mean of the runs before and after, and adds up their answers', () => {
+    const b = bracketed(run(10_000, 20, 60), run(8_000, 30, 80));
+    expect([b.rps, b.p99, b.p50, b.max, b.count, b.spanMs]).toEqual([
+      9_000, 25, 6.25, 60, 180_000, 20_000,
+    ]);
+    expect(b.answers).toEqual({ '202 queued': 180_000 });
+    expect(b.cpuUs).toEqual({ api: 70, total: 140 });
   });
 });

@@ -192,3 +192,31 @@ export function answerLabel(status: number, body: unknown): string {
   }
   return String(status);
 }
+
+/**
+ * The baseline measured twice, before and after the phases compared with it: a machine whose speed
+ * drifts between phases (a shared host) would otherwise bias every ratio one way. Rates, latency
+ * percentiles and CPU are the mean of the two runs; answers add up; the series is the first run's.
+ */
+export function bracketed(before: EndpointStats, after: EndpointStats): EndpointStats {
+  const mean = (a: number, b: number) => Math.round(((a + b) / 2) * 100) / 100;
+  const answers: Record<string, number> = { ...before.answers };
+  for (const [k, n] of Object.entries(after.answers)) answers[k] = (answers[k] ?? 0) + n;
+  let cpuUs: Record<string, number> | undefined;
+  if (before.cpuUs && after.cpuUs) {
+    cpuUs = {};
+    for (const [k, v] of Object.entries(before.cpuUs)) cpuUs[k] = mean(v, after.cpuUs[k] ?? v);
+  }
+  return {
+    count: before.count + after.count,
+    rps: mean(before.rps, after.rps),
+    spanMs: before.spanMs + after.spanMs,
+    p50: mean(before.p50, after.p50),
+    p90: mean(before.p90, after.p90),
+    p99: mean(before.p99, after.p99),
+    max: Math.max(before.max, after.max),
+    answers,
+    series: before.series,
+    ...(cpuUs ? { cpuUs } : {}),
+  };
+}
