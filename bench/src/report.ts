@@ -451,7 +451,7 @@ export function formatReport(r: BenchReport): string {
     if (runs) {
       const drift = runs.after.rps / runs.before.rps - 1;
       out.push(
-        `baseline (node:http + 1 Lua) before the crowd and after the late orders: ` +
+        `baseline (node:http + 1 Lua) before and after the phases compared with it: ` +
           `${int(runs.before.rps)} and ${int(runs.after.rps)} req/s (${drift >= 0 ? '+' : ''}` +
           `${(drift * 100).toFixed(1)} %), p99 ${ms(runs.before.p99)} and ${ms(runs.after.p99)} ms; ` +
           `every ×base is against their mean`,

@@ -25,6 +25,8 @@ export interface ConsumerOptions {
   amqpUrl: string;
   names: QueueNames;
   db: Pool;
+  /** The writer's own pool: multiple statements per query (writer.ts), used for nothing else. */
+  writerDb: Pool;
   stock: StockStore;
   log: Logger;
   /** Messages taken from the broker before any is acked. */
@@ -303,7 +305,7 @@ export class OrderConsumer {
     try {
       ({ outcomes, expiresAt } = await this.retrying('write', () =>
         writeSaleOrders(
-          this.o.db,
+          this.o.writerDb,
           goodsId,
           group.map((p) => p.order),
           this.o.paymentTimeoutMs,

@@ -9,6 +9,12 @@ import { ConsumerMetrics } from './metrics.ts';
 /** Connects a consumer process's parts; `stop()` closes them in order. */
 export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
   const db = createPool(cfg.mysql, { connectionLimit: 4 });
+  // The order writer's: two round trips per transaction instead of six (writer.ts). Only the
+  // writer's own SQL runs on it, every value escaped.
+  const writerDb = createPool(cfg.mysql, {
+    connectionLimit: Math.max(2, cfg.concurrency),
+    multipleStatements: true,
+  });
   const redis = createRedis(cfg, {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
@@ -37,6 +43,7 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     amqpUrl: cfg.amqpUrl,
     names,
     db,
+    writerDb,
     stock,
     log,
     prefetch: cfg.prefetch,
@@ -64,6 +71,7 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     await scheduler.close();
     await redis.quit().catch(() => {});
     await db.end().catch(() => {});
+    await writerDb.end().catch(() => {});
   };
   return {
     consumer,

@@ -1,5 +1,4 @@
 import type { OrderMessage } from '@seckill/contracts';
-import { inTransaction } from '@seckill/db';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { PermanentFailure } from './errors.ts';
 
@@ -27,14 +26,29 @@ export interface WriteResult {
  * buyers with a live order are looked up, the new orders go in as one multi-row INSERT, pending
  * payment until `paymentTimeoutMs` after this commit, and the stock moves once by their number.
  * The unique key on live orders stays the last line against a duplicate.
+ *
+ * Two round trips to MySQL, not six: `db` is a pool with multiple statements per query (the
+ * writer's own; measured, each round trip cost the consumer more CPU than the rows it carried).
+ * 1. START TRANSACTION; lock the goods row; look up replays and live orders of these buyers.
+ * 2. INSERT the new orders; UPDATE stock_left; COMMIT (only COMMIT when nothing is new).
+ * Every value goes through mysql2's escaping, as in any parameterised query; any error rolls
+ * the transaction back.
  */
-export function writeSaleOrders(
+export async function writeSaleOrders(
   db: Pool,
   goodsId: number,
   messages: OrderMessage[],
   paymentTimeoutMs: number,
 ): Promise<WriteResult> {
-  return inTransaction(db, (tx) => write(tx, goodsId, messages, paymentTimeoutMs));
+  const conn = await db.getConnection();
+  try {
+    return await write(conn, goodsId, messages, paymentTimeoutMs);
+  } catch (err) {
+    await conn.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
 }
 
 async function write(
@@ -44,10 +58,15 @@ async function write(
   paymentTimeoutMs: number,
 ): Promise<WriteResult> {
   const outcomes = new Map<string, WriteOutcome>();
-  const [goods] = await tx.execute<RowDataPacket[]>(
-    'SELECT version, stock_left, NOW(3) AS now FROM goods WHERE id = ? FOR UPDATE',
-    [goodsId],
+  const [read] = await tx.query<RowDataPacket[][]>(
+    `START TRANSACTION;
+     SELECT version, stock_left, NOW(3) AS now FROM goods WHERE id = ? FOR UPDATE;
+     SELECT id, user_id, status FROM orders
+     WHERE goods_id = ? AND (id IN (?) OR (user_id IN (?) AND status IN ('pending_payment', 'paid')))`,
+    [goodsId, goodsId, messages.map((m) => m.orderId), [...new Set(messages.map((m) => m.userId))]],
   );
+  const goods = read[1] ?? [];
+  const known = read[2] ?? [];
   const sale = goods[0];
   if (!sale) throw new PermanentFailure(`goods ${goodsId} does not exist`);
   const round = Number(sale.version);
@@ -60,14 +79,8 @@ async function write(
     outcomes.set(m.orderId, { kind: 'stale' });
     return false;
   });
-  if (current.length === 0) return result;
 
-  // One look at what MySQL already has: these orders themselves (replays), and the buyers' live ones.
-  const [known] = await tx.query<RowDataPacket[]>(
-    `SELECT id, user_id, status FROM orders
-     WHERE goods_id = ? AND (id IN (?) OR (user_id IN (?) AND status IN ('pending_payment', 'paid')))`,
-    [goodsId, current.map((m) => m.orderId), [...new Set(current.map((m) => m.userId))]],
-  );
+  // What MySQL already has: these orders themselves (replays), and the buyers' live ones.
   const replayed = new Map(known.map((r) => [String(r.id), String(r.status)]));
   const liveOrder = new Map(
     known
@@ -92,26 +105,29 @@ async function write(
       outcomes.set(m.orderId, { kind: 'sold_out' });
     }
   }
-  if (fresh.length > 0) {
-    const deadline = new Date(expiresAt);
-    await tx.query(
-      'INSERT INTO orders (id, user_id, goods_id, price, round, expires_at, created_at) VALUES ?',
-      [
-        fresh.map((m) => [
-          m.orderId,
-          m.userId,
-          m.goodsId,
-          m.price,
-          m.round,
-          deadline,
-          new Date(m.reservedAt),
-        ]),
-      ],
-    );
-    await tx.execute(
-      'UPDATE goods SET stock_left = stock_left - ? WHERE id = ? AND stock_left >= ?',
-      [fresh.length, goodsId, fresh.length],
-    );
+  if (fresh.length === 0) {
+    await tx.query('COMMIT');
+    return result;
   }
+  const deadline = new Date(expiresAt);
+  await tx.query(
+    `INSERT INTO orders (id, user_id, goods_id, price, round, expires_at, created_at) VALUES ?;
+     UPDATE goods SET stock_left = stock_left - ? WHERE id = ? AND stock_left >= ?;
+     COMMIT`,
+    [
+      fresh.map((m) => [
+        m.orderId,
+        m.userId,
+        m.goodsId,
+        m.price,
+        m.round,
+        deadline,
+        new Date(m.reservedAt),
+      ]),
+      fresh.length,
+      goodsId,
+      fresh.length,
+    ],
+  );
   return result;
 }
