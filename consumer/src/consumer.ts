@@ -16,6 +16,7 @@ import {
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { backoffMs, classify, PermanentFailure } from './errors.ts';
+import { BulkAcks } from './acks.ts';
 import { DeadlineGatherer } from './deadlines.ts';
 import { Expirer } from './expirer.ts';
 import type { BatchObserver } from './metrics.ts';
@@ -109,6 +110,7 @@ export class OrderConsumer {
   private readonly settled = new WeakSet<ConsumeMessage>();
 
   private readonly deadlines: DeadlineGatherer;
+  private readonly acks = new BulkAcks();
 
   constructor(private readonly o: ConsumerOptions) {
     this.deadlines = new DeadlineGatherer((m) => this.sendDeadline(m), o.deadlineGatherMs ?? 0);
@@ -127,13 +129,20 @@ export class OrderConsumer {
     this.model = await connectRecovering(this.o.amqpUrl, async (model: ChannelModel) => {
       const ch = await model.createChannel();
       ch.on('error', () => {});
-      ch.on('close', () => this.consumers.delete(ch));
+      ch.on('close', () => {
+        this.consumers.delete(ch);
+        this.acks.closed(ch);
+      });
       await assertTopology(ch, this.o.names);
       await ch.prefetch(this.o.prefetch);
       if (this.stopping) return;
       const { consumerTag } = await ch.consume(
         this.o.names.orders,
-        (msg) => msg && this.receive({ msg, ch }),
+        (msg) => {
+          if (!msg) return;
+          this.acks.delivered(ch, msg);
+          this.receive({ msg, ch });
+        },
         {
           noAck: false,
         },
@@ -141,11 +150,18 @@ export class OrderConsumer {
       this.consumers.set(ch, consumerTag);
       const exp = await model.createChannel();
       exp.on('error', () => {});
-      exp.on('close', () => this.consumers.delete(exp));
+      exp.on('close', () => {
+        this.consumers.delete(exp);
+        this.acks.closed(exp);
+      });
       await exp.prefetch(this.o.expiryPrefetch ?? 20);
       const expiry = await exp.consume(
         this.o.names.expiry,
-        (msg) => msg && void this.expire({ msg, ch: exp }),
+        (msg) => {
+          if (!msg) return;
+          this.acks.delivered(exp, msg);
+          void this.expire({ msg, ch: exp });
+        },
         { noAck: false },
       );
       this.consumers.set(exp, expiry.consumerTag);
@@ -451,16 +467,13 @@ export class OrderConsumer {
     // Requeued after a failed batch: the broker has it again, an ack now would be an error.
     if (this.settled.has(d.msg)) return;
     this.settled.add(d.msg);
-    try {
-      d.ch.ack(d.msg);
-    } catch {
-      // The channel is gone: the broker redelivers, and the writer knows the order.
-    }
+    this.acks.ack(d.ch, d.msg);
   }
 
   private requeue(d: Delivery) {
     if (this.settled.has(d.msg)) return;
     this.settled.add(d.msg);
+    this.acks.nacked(d.ch, d.msg);
     try {
       d.ch.nack(d.msg, false, true);
     } catch {
@@ -473,6 +486,7 @@ export class OrderConsumer {
     this.counters.dead += 1;
     this.settled.add(d.msg);
     this.o.log.warn({ reason, messageId: d.msg.properties.messageId }, 'dead-lettering');
+    this.acks.nacked(d.ch, d.msg);
     try {
       d.ch.nack(d.msg, false, false);
     } catch {
@@ -493,8 +507,10 @@ export class OrderConsumer {
         this.buffer.length === 0 &&
         this.settling.size === 0 &&
         this.lanes.every((l, i) => l === awaited[i])
-      )
+      ) {
+        this.acks.flush();
         return;
+      }
     }
   }
 
@@ -515,6 +531,7 @@ export class OrderConsumer {
     );
     await this.drain();
     while (this.inflightExpiries > 0) await sleep(20);
+    this.acks.flush();
     // Closing each channel first makes the broker take its last acks before the connection goes;
     // a connection close alone can overtake them, and those orders would come back as replays.
     await Promise.all(channels.map((ch) => ch.close().catch(() => undefined)));
