@@ -101,4 +101,19 @@ describe('the consistency report and the reconciler', () => {
     );
     expect(final).toMatchObject({ ordersDb: 3, stockLeftRedis: 1, stockLeftDb: 1, exact: true });
   });
+
+  it("runs the timer's full pass once per period for the deployment, at once for a lost counter", async () => {
+    const sale = await h.createSale({ stock: 3 });
+    const row = await h.s.goods.get(sale.id);
+    if (!row) throw new Error('no sale');
+    const first = await h.s.reconciler.reconcileDue(row, 60_000);
+    expect(first).toMatchObject({ goodsId: sale.id });
+    // Within the period, on this instance or any other (the turn is kept in Redis): no full pass.
+    expect(await h.s.reconciler.reconcileDue(row, 60_000)).toBeNull();
+    // A counter Redis lost cannot wait for the next period.
+    await h.s.redis.del(h.s.stock.keys(sale.id).stock);
+    const rebuilt = await h.s.reconciler.reconcileDue(row, 60_000);
+    expect(rebuilt?.stock).toEqual({ before: null, after: 3 });
+    expect(await h.s.redis.get(h.s.stock.keys(sale.id).stock)).toBe('3');
+  });
 });
