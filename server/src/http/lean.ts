@@ -37,6 +37,15 @@ export function answer(
   res.end(body);
 }
 
+/** An answer that never changes (queued, sold out): its headers are built once. */
+export function fixedAnswer(status: number, body: string): (res: ServerResponse) => void {
+  const headers = { ...HEADERS, 'content-length': String(Buffer.byteLength(body)) };
+  return (res) => {
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+}
+
 /** Answers an error as Koa's error middleware would: its status, `{code, message}`, Retry-After. */
 export function answerError(
   res: ServerResponse,

@@ -5,7 +5,7 @@ import type { SaleCatalog } from '../seckill/catalog.ts';
 import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
 import { authenticate, bearerToken, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
-import { answer, answerError, shed, type LeanLog } from './lean.ts';
+import { answerError, fixedAnswer, shed, type LeanLog } from './lean.ts';
 import type { Limiter, LoadShedder } from './rate-limit.ts';
 
 /** Told of every order answer (status, error code, performance.now() at arrival). */
@@ -63,8 +63,11 @@ export async function takeOrder(
 }
 
 const ORDER_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/([A-Za-z0-9_-]{32})\/order$/;
-const QUEUED = JSON.stringify({ status: 'queued' });
-const SOLD_OUT = JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message });
+const QUEUED = fixedAnswer(202, JSON.stringify({ status: 'queued' }));
+const SOLD_OUT = fixedAnswer(
+  409,
+  JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message }),
+);
 
 /**
  * The lean route of the order POST (see lean.ts): a well-formed order with no body. While the
@@ -82,7 +85,7 @@ export function leanOrderRoute(d: OrderRouteDeps, log: LeanLog) {
       try {
         if (token) {
           d.tokens.verify(token);
-          answer(res, 409, SOLD_OUT);
+          SOLD_OUT(res);
           d.metrics?.orderAnswered(409, 'SOLD_OUT', startedAt);
           return true;
         }
@@ -92,7 +95,7 @@ export function leanOrderRoute(d: OrderRouteDeps, log: LeanLog) {
     }
     shed(d.shedder, () => takeOrder(d, req.headers.authorization, goodsId, path)).then(
       () => {
-        answer(res, 202, QUEUED);
+        QUEUED(res);
         d.metrics?.orderAnswered(202, undefined, startedAt);
       },
       (err: unknown) => {
