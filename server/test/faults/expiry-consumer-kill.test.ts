@@ -37,10 +37,16 @@ describe('scenario 2b: the consumer is killed while it expires unpaid orders', (
     const goodsId = await stack.createSale(ORDERS);
     const users = await stack.createUsers(ORDERS, BALANCE);
     // The orders wait in the queue, then one consumer writes them in small batches: many
-    // deadline messages, the deadlines a few seconds from now and spread over the writes.
+    // deadline messages, the deadlines a few seconds from now and spread over the writes. One
+    // deadline message per batch (no gathering): gathered, the whole sale's deadlines can fall
+    // due in one message, and the kill would find nothing left to expire.
     const crowd = await runCrowd(stack, goodsId, users, () => [port], { retries: 0 });
     expect(crowd.queued.size).toBe(ORDERS);
-    const first = await stack.startConsumer({ CONSUMER_BATCH_SIZE: '10', CONSUMER_PREFETCH: '50' });
+    const first = await stack.startConsumer({
+      CONSUMER_BATCH_SIZE: '10',
+      CONSUMER_PREFETCH: '50',
+      CONSUMER_DEADLINE_GATHER_MS: '0',
+    });
     // One shopper in five pays, as soon as the order is in MySQL.
     const payers = users.filter((_, i) => i % 5 === 0);
     const pays = await payWhenWritten(stack, port, goodsId, payers);

@@ -15,6 +15,7 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { TokenService } from '../../src/http/auth.ts';
 import { checkSaleSettled } from '../../src/seckill/consistency.ts';
+import { SaleEvents } from '../../src/seckill/events.ts';
 
 /** One process of the deployment, with the port it serves on (0 for a consumer). */
 export type Proc = NodeChild & { port: number };
@@ -143,6 +144,12 @@ export async function startStack(env: Record<string, string> = {}) {
       },
       { reset: true },
     );
+    // Made in SQL, so announced as the admin route announces a new sale: every instance drops
+    // its list of sales (held for a second), or a refusal could call the new sale unknown.
+    await new SaleEvents(redis, redis, base.SECKILL_PREFIX ?? '').announce({
+      type: 'changed',
+      goodsId,
+    });
     return goodsId;
   }
 
