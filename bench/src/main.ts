@@ -372,6 +372,9 @@ async function main() {
           ? await strategyRun(b, opts.strategies)
           : await fullRun(b);
     await writeReports(opts, report);
+  } catch (err) {
+    log(`\nthe bench failed; the stack it ran:\n${stack.childrenReport()}`);
+    throw err;
   } finally {
     if (!interrupted) {
       await stack.close({ keep: opts.keep });

@@ -295,6 +295,19 @@ export class Stack {
     while ((await this.depth()).consumers > 0) await sleep(50);
   }
 
+  /** For a failed run: whether each child still runs, its exit and its last lines. */
+  childrenReport(): string {
+    return [this.api, this.consumer]
+      .filter((c): c is NodeChild => c !== null)
+      .map((c) => {
+        const state = c.running
+          ? 'running'
+          : `exited (${c.proc.exitCode ?? c.proc.signalCode ?? '?'})`;
+        return `${c.name}: ${state}; last lines:\n${c.output() || '(none)'}`;
+      })
+      .join('\n');
+  }
+
   /** Ends the children and, for the bench's own stack, removes its database, keys and queues. */
   async close(opts: { keep?: boolean } = {}): Promise<void> {
     if (this.closed) return;
