@@ -373,7 +373,8 @@ async function main() {
           : await fullRun(b);
     await writeReports(opts, report);
   } catch (err) {
-    log(`\nthe bench failed; the stack it ran:\n${stack.childrenReport()}`);
+    const cause = err instanceof Error && err.cause ? `\ncause: ${String(err.cause)}` : '';
+    log(`\nthe bench failed${cause}; the stack it ran:\n${stack.childrenReport()}`);
     throw err;
   } finally {
     if (!interrupted) {
