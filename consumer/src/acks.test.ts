@@ -13,44 +13,50 @@ function recorder() {
 const msg = (tag: number) => ({ fields: { deliveryTag: tag } }) as ConsumeMessage;
 const turn = () => new Promise((r) => setImmediate(r));
 
+/** `n` messages delivered on one recorded channel; `ack(i)` acks the i-th (from 1). */
+function delivered(n: number) {
+  const { ch, acks } = recorder();
+  const a = new BulkAcks();
+  const m = Array.from({ length: n }, (_, i) => msg(i + 1));
+  for (const x of m) a.delivered(ch, x);
+  const at = (i: number) => m[i - 1] as ConsumeMessage;
+  return {
+    a,
+    acks,
+    ack: (i: number) => a.ack(ch, at(i)),
+    nack: (i: number) => a.nacked(ch, at(i)),
+  };
+}
+
 describe('BulkAcks', () => {
   it('acks the messages done in one turn with one frame, up to the newest', async () => {
-    const { ch, acks } = recorder();
-    const a = new BulkAcks();
-    const m = [1, 2, 3, 4].map(msg);
-    for (const x of m) a.delivered(ch, x);
-    a.ack(ch, m[2] as ConsumeMessage);
-    a.ack(ch, m[0] as ConsumeMessage);
-    a.ack(ch, m[1] as ConsumeMessage);
+    const { a, acks, ack } = delivered(4);
+    ack(3);
+    ack(1);
+    ack(2);
     await turn();
     expect(acks).toEqual([[3, true]]);
     expect(a.unsettled).toBe(1);
   });
 
   it('holds an ack back while an earlier delivery is still in work, never lets it through', async () => {
-    const { ch, acks } = recorder();
-    const a = new BulkAcks();
-    const m = [1, 2, 3].map(msg);
-    for (const x of m) a.delivered(ch, x);
-    a.ack(ch, m[1] as ConsumeMessage);
-    a.ack(ch, m[2] as ConsumeMessage);
+    const { acks, ack } = delivered(3);
+    ack(2);
+    ack(3);
     await turn();
     expect(acks).toEqual([]);
-    a.ack(ch, m[0] as ConsumeMessage);
+    ack(1);
     await turn();
     expect(acks).toEqual([[3, true]]);
   });
 
   it('lets later acks pass a delivery that was nacked by itself', async () => {
-    const { ch, acks } = recorder();
-    const a = new BulkAcks();
-    const m = [1, 2, 3].map(msg);
-    for (const x of m) a.delivered(ch, x);
-    a.ack(ch, m[2] as ConsumeMessage);
-    a.ack(ch, m[0] as ConsumeMessage);
+    const { a, acks, ack, nack } = delivered(3);
+    ack(3);
+    ack(1);
     await turn();
     expect(acks).toEqual([[1, true]]);
-    a.nacked(ch, m[1] as ConsumeMessage);
+    nack(2);
     await turn();
     expect(acks).toEqual([
       [1, true],
