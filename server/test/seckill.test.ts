@@ -281,6 +281,14 @@ describe('ordering', () => {
         rest.map(() => [409, 'SOLD_OUT']),
       );
       expect([reads, scripts]).toEqual([0, 0]);
+      // The prebuilt answer is the one the usual path gives a shopper who sends a body.
+      const [first] = rest;
+      if (!first) throw new Error('no user');
+      const prebuilt = await h.path(sale.id, first.token);
+      const usual = await askPath(sale.id, first.token, 'abcd');
+      expect([prebuilt.status, prebuilt.body]).toEqual([usual.status, usual.body]);
+      for (const name of ['content-type', 'x-content-type-options', 'cache-control'])
+        expect(prebuilt.headers[name], name).toBe(usual.headers[name]);
       // Still only for a valid token.
       const forged = await h.request('POST', `/api/seckill/${sale.id}/path`, {
         headers: { authorization: 'Bearer abc.def.ghi' },

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ERRORS, IdParam, PathToken } from '@seckill/contracts';
 import type { Limit } from '../config.ts';
 import type { SaleCatalog } from '../seckill/catalog.ts';
+import type { SoldOutFlags } from '../seckill/sold-out.ts';
 import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
 import { authenticate, bearerToken, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
@@ -64,10 +65,34 @@ export async function takeOrder(
 
 const ORDER_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/([A-Za-z0-9_-]{32})\/order$/;
 const QUEUED = fixedAnswer(202, JSON.stringify({ status: 'queued' }));
-const SOLD_OUT = fixedAnswer(
+/** The sold-out answer both lean routes give while the local flag is up. */
+export const SOLD_OUT_ANSWER = fixedAnswer(
   409,
   JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message }),
 );
+
+/**
+ * While this instance's sold-out flag is up, a request with a valid token is answered SOLD_OUT
+ * at once, as takeOrder and takePath would (their first checks: the token, then the flag). False
+ * when it is not answered here: no flag, or no valid token (the usual path then answers 401).
+ */
+export function answeredSoldOut(
+  d: { soldOut: Pick<SoldOutFlags, 'isSoldOut'>; tokens: TokenService },
+  goodsId: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  if (!d.soldOut.isSoldOut(goodsId)) return false;
+  const token = bearerToken(req.headers.authorization);
+  if (!token) return false;
+  try {
+    d.tokens.verify(token);
+  } catch {
+    return false;
+  }
+  SOLD_OUT_ANSWER(res);
+  return true;
+}
 
 /**
  * The lean route of the order POST (see lean.ts): a well-formed order with no body. While the
@@ -80,18 +105,9 @@ export function leanOrderRoute(d: OrderRouteDeps, log: LeanLog) {
     if (!m || req.headers['content-length'] || req.headers['transfer-encoding']) return false;
     const startedAt = performance.now();
     const [, goodsId = '', path = ''] = m;
-    if (d.soldOut.isSoldOut(Number(goodsId))) {
-      const token = bearerToken(req.headers.authorization);
-      try {
-        if (token) {
-          d.tokens.verify(token);
-          SOLD_OUT(res);
-          d.metrics?.orderAnswered(409, 'SOLD_OUT', startedAt);
-          return true;
-        }
-      } catch {
-        // Not a valid token: the usual path answers it (401).
-      }
+    if (answeredSoldOut(d, Number(goodsId), req, res)) {
+      d.metrics?.orderAnswered(409, 'SOLD_OUT', startedAt);
+      return true;
     }
     shed(d.shedder, () => takeOrder(d, req.headers.authorization, goodsId, path)).then(
       () => {
