@@ -263,11 +263,11 @@ describe('ordering', () => {
     expect((await h.path(sale.id, v.token)).body.code).toBe('SOLD_OUT');
     expect(h.s.soldOut.isSoldOut(sale.id)).toBe(true);
     const users = h.s.users;
-    const findById = users.findById.bind(users);
+    const account = users.account.bind(users);
     let reads = 0;
-    users.findById = (id) => {
+    users.account = (id) => {
       reads += 1;
-      return findById(id);
+      return account(id);
     };
     const issuePath = h.s.stock.issuePath.bind(h.s.stock);
     let scripts = 0;
@@ -295,7 +295,7 @@ describe('ordering', () => {
       });
       expect(forged.status).toBe(401);
     } finally {
-      users.findById = findById;
+      users.account = account;
       h.s.stock.issuePath = issuePath;
     }
   });

@@ -38,7 +38,7 @@ export function adminRoutes(s: Services): Router {
   const r = new Router();
   r.use(
     '/api/admin',
-    requireLiveUser(s.tokens, (id) => s.users.findById(id)),
+    requireLiveUser(s.tokens, (id) => s.users.account(id)),
     requireAdmin,
   );
 

@@ -52,7 +52,7 @@ export function authRoutes(s: Services): Router {
 
   r.get(
     '/api/me',
-    requireLiveUser(s.tokens, (id) => s.users.findById(id)),
+    requireLiveUser(s.tokens, (id) => s.users.account(id)),
     (ctx) => {
       const me = currentUser(ctx.state);
       ctx.body = { user: { id: me.id, username: me.name, role: me.role } satisfies PublicUser };

@@ -25,7 +25,7 @@ export function eventRoutes(s: Services): Router {
   // ends up in a log or a proxy opens nothing; a cookie would bring CSRF with it.
   r.post(
     '/api/events/ticket',
-    requireLiveUser(s.tokens, (id) => s.users.findById(id)),
+    requireLiveUser(s.tokens, (id) => s.users.account(id)),
     rateLimit(s.redisLimiter, 'events', s.config.limits.events, byUser),
     async (ctx) => {
       const ticket = await s.push.issueTicket(currentUser(ctx.state).id);

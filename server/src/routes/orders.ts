@@ -17,7 +17,7 @@ import { byUser } from '../http/rate-keys.ts';
 
 export function orderRoutes(s: Services): Router {
   const r = new Router();
-  const live = requireLiveUser(s.tokens, (id) => s.users.findById(id));
+  const live = requireLiveUser(s.tokens, (id) => s.users.account(id));
   const limited = rateLimit(s.redisLimiter, 'order-action', s.config.limits.orderAction, byUser);
 
   r.get('/api/orders', live, async (ctx) => {

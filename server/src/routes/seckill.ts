@@ -21,7 +21,7 @@ export function seckillRoutes(s: Services): Router {
   const r = new Router();
   const { limits } = s.config;
   const auth = requireUser(s.tokens);
-  const account = requireAccount((id) => s.users.findById(id));
+  const account = requireAccount((id) => s.users.account(id));
 
   r.get(
     '/api/seckill/:goodsId/captcha',
@@ -118,7 +118,7 @@ export function pathRouteDeps(s: Services): PathRouteDeps {
     soldOut: s.soldOut,
     limiter: s.redisLimiter,
     pathLimit: s.config.limits.path,
-    account: (id) => s.users.findById(id),
+    account: (id) => s.users.account(id),
     stock: s.stock,
     catalog: s.catalog,
     captchaMaxTries: s.config.captchaMaxTries,

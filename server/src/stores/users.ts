@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { AdminUser, PublicUser, Role } from '@seckill/contracts';
 import { inTransaction, postEntries } from '@seckill/db';
@@ -20,21 +21,39 @@ const toUser = (r: UserRecord): UserRow => ({
   passwordHash: r.password_hash,
 });
 
+/** Account reads gathered into one query at most. */
+const ACCOUNTS_PER_QUERY = 200;
+
 export class UserStore {
+  /**
+   * The account checks of requests that arrive together, as one query: under a crowd each path
+   * request reads its account, and one query per read cost the API a write to MySQL each
+   * (measured: a third of a path request). Nothing is cached: every read is made after its
+   * request came, so a deleted or demoted account loses access at once, as with one query each.
+   */
+  private readonly accounts = new DataLoader<number, { role: Role } | null>(
+    async (ids) => {
+      const [rows] = await this.db.query<RowDataPacket[]>(
+        'SELECT id, role FROM users WHERE id IN (?)',
+        [[...new Set(ids)]],
+      );
+      const roles = new Map(rows.map((r) => [Number(r.id), { role: r.role as Role }]));
+      return ids.map((id) => roles.get(id) ?? null);
+    },
+    { cache: false, maxBatchSize: ACCOUNTS_PER_QUERY },
+  );
+
   constructor(private readonly db: Pool) {}
+
+  /** The account's role as MySQL has it now, or null when it is gone (read with others, above). */
+  account(id: number): Promise<{ role: Role } | null> {
+    return this.accounts.load(id);
+  }
 
   async findByUsername(username: string): Promise<UserRow | null> {
     const [rows] = await this.db.execute<UserRecord[]>(
       'SELECT id, username, password_hash, role FROM users WHERE username = ?',
       [username],
-    );
-    return rows[0] ? toUser(rows[0]) : null;
-  }
-
-  async findById(id: number): Promise<UserRow | null> {
-    const [rows] = await this.db.execute<UserRecord[]>(
-      'SELECT id, username, password_hash, role FROM users WHERE id = ?',
-      [id],
     );
     return rows[0] ? toUser(rows[0]) : null;
   }
