@@ -19,6 +19,7 @@ import { pathRouteDeps, seckillRoutes } from './routes/seckill.ts';
 import { loadtestKeyMatches } from './http/lean.ts';
 import { leanOrderRoute } from './http/order-route.ts';
 import { leanPathRoute } from './http/path-route.ts';
+import { leanResultRoute } from './http/result-route.ts';
 import type { Services } from './services.ts';
 import { serveWeb } from './web.ts';
 
@@ -73,7 +74,7 @@ export function buildApp(s: Services): Koa {
   return app;
 }
 
-/** The HTTP server: the order and path POSTs take the lean routes, the rest goes through Koa. */
+/** The HTTP server: the order and path POSTs and the result poll take lean routes; the rest, Koa. */
 export function createHttpServer(s: Services): http.Server {
   const koa = buildApp(s).callback();
   const order = leanOrderRoute({ ...s, orderLimit: s.config.limits.order }, s.log);
@@ -87,9 +88,10 @@ export function createHttpServer(s: Services): http.Server {
     },
     s.log,
   );
+  const result = leanResultRoute(s, s.log);
   // Timeouts are enforced on this interval (Node's default, 30 s, would make "10 s" mean 40).
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    if (!order(req, res) && !path(req, res)) void koa(req, res);
+    if (!order(req, res) && !path(req, res) && !result(req, res)) void koa(req, res);
   });
   // A client that opens a connection and sends its request slowly, or never, is cut off soon:
   // idle half-open requests must not pile up (Node's defaults wait 60 s and 5 min).

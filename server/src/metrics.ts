@@ -8,6 +8,8 @@ import type { SaleCatalog } from './seckill/catalog.ts';
 export const ORDER_ROUTE = '/api/seckill/:goodsId/:path/order';
 /** The path POST's route pattern (a metrics label; Koa's route and the lean route alike). */
 export const PATH_ROUTE = '/api/seckill/:goodsId/path';
+/** The result poll, on its lean route and on Koa's. */
+export const RESULT_ROUTE = '/api/seckill/:goodsId/result';
 /** Every path no route matched: one label, however many raw URLs. */
 export const UNMATCHED_ROUTE = 'unmatched';
 const STOCK_SAMPLE_MS = 2000;

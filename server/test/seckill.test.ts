@@ -96,6 +96,44 @@ describe("the path request, on the lean route and on Koa's", () => {
   });
 });
 
+describe("the result poll, on the lean route and on Koa's", () => {
+  it('answers alike, from no order to a written one', async () => {
+    const sale = await h.createSale({ stock: 2 });
+    const [u] = await h.createUsers(1);
+    if (!u) throw new Error('no user');
+    const url = `/api/seckill/${sale.id}/result`;
+    // With a declared (empty) body the lean route leaves the GET to Koa.
+    const both = async (token: string | undefined, headers: Record<string, string> = {}) => {
+      const lean = await h.request('GET', url, { token, headers });
+      const koa = await h.request('GET', url, {
+        token,
+        headers: { ...headers, 'content-length': '0' },
+      });
+      // Each took its own way: only Koa's answer carries every one of helmet's headers.
+      expect([
+        lean.headers['x-dns-prefetch-control'],
+        koa.headers['x-dns-prefetch-control'],
+      ]).toEqual([undefined, 'off']);
+      expect([lean.status, lean.body]).toEqual([koa.status, koa.body]);
+      for (const name of ['content-type', 'cache-control', 'x-content-type-options'])
+        expect(lean.headers[name], name).toBe(koa.headers[name]);
+      return lean;
+    };
+    expect((await both(undefined)).body.code).toBe('UNAUTHORIZED');
+    expect((await both(undefined, { authorization: 'Bearer abc.def.ghi' })).body.code).toBe(
+      'TOKEN_INVALID',
+    );
+    expect((await both(u.token)).body).toEqual({ status: 'none' });
+    expect((await h.order(sale.id, u.token)).status).toBe(202);
+    const done = await h.waitFor(
+      () => both(u.token),
+      (r) => r.body.status === 'success',
+    );
+    expect(done.body.orderId).toMatch(/^[0-9]+$/);
+    expect(done.headers['cache-control']).toBe('no-store');
+  });
+});
+
 describe('captcha and hidden paths', () => {
   it('opens a one-time path with the right captcha, once', async () => {
     const sale = await h.createSale();

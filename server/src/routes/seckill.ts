@@ -10,7 +10,8 @@ import { parse } from '../http/body.ts';
 import { AppError } from '../http/errors.ts';
 import { takeOrder } from '../http/order-route.ts';
 import { takePath, type PathRouteDeps } from '../http/path-route.ts';
-import { PATH_ROUTE } from '../metrics.ts';
+import { takeResult } from '../http/result-route.ts';
+import { PATH_ROUTE, RESULT_ROUTE } from '../metrics.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import { makeCaptcha } from '../seckill/captcha.ts';
 import { queueStatus } from '../seckill/room.ts';
@@ -101,11 +102,14 @@ export function seckillRoutes(s: Services): Router {
     ctx.body = { status: 'queued' } satisfies OrderQueuedResponse;
   });
 
-  r.get('/api/seckill/:goodsId/result', auth, async (ctx) => {
-    const goodsId = parse(IdParam, ctx.params.goodsId);
-    const user = currentUser(ctx.state);
+  // Most polls take the lean route (http/result-route.ts); the rest get the same checks here.
+  r.get(RESULT_ROUTE, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = (await s.stock.result(goodsId, user.id)) satisfies OrderResult;
+    ctx.body = (await takeResult(
+      s,
+      ctx.get('authorization') || undefined,
+      ctx.params.goodsId ?? '',
+    )) satisfies OrderResult;
   });
 
   return r;
