@@ -26,6 +26,8 @@ export interface Options {
   keep: boolean;
   /** The phases to run (the verdict always runs). */
   phases: Phase[];
+  /** The crowd meets an API just started: no warm-up sale before it. */
+  cold: boolean;
   /** Start the bench's API with `node --cpu-prof`, profiles written to this folder. */
   profileDir: string | null;
   /** Run only the soak, for this many seconds (see phases/soak.ts). */
@@ -56,6 +58,7 @@ and queues, all removed afterwards).
   --strategy NAME    only compare ways to sell: naive|pessimistic|optimistic|redis-mq|all
   --url URL          target a running app (needs JWT_SECRET, SECKILL_LOADTEST_KEY, MYSQL_*,
                      REDIS_URL, AMQP_URL, SECKILL_PREFIX as that app has them)
+  --cold             no warm-up before the crowd: it meets an API whose code has not run yet
   --phases LIST      some of baseline,crowd,orders,late,streams,drain,room (all); orders, late and
                      streams need baseline
   --profile DIR      run the bench's API under node --cpu-prof, profiles into DIR
@@ -112,6 +115,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
       url: { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean' },
+      cold: { type: 'boolean' },
       phases: { type: 'string' },
       profile: { type: 'string' },
       soak: { type: 'string' },
@@ -179,6 +183,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     outDir: values.out ?? repoRoot,
     keep: values.keep ?? false,
     phases,
+    cold: values.cold ?? false,
     profileDir: values.profile ?? null,
     soak,
     soakRps: positive('soak-rps', values['soak-rps'], 300),

@@ -54,6 +54,14 @@ export type DrainSummary =
 
 export type CrowdSummary = Omit<CrowdResult, 'endpoints'>;
 
+/** The unmeasured sale before the crowd (main.ts, warmUp): what it took a fresh API. */
+export interface CrowdWarmup {
+  users: number;
+  stock: number;
+  seconds: number;
+  pathRps: number;
+}
+
 /** The order measurement without and with SSE streams open on the API (the streams phase). */
 export interface StreamsSummary {
   /** Streams asked for, one per distinct shopper. */
@@ -133,6 +141,8 @@ export interface BenchReport {
   /** Late orders (after sell-out) per second over the baseline's. */
   lateRatio: number | null;
   crowd: CrowdSummary | null;
+  /** The warm-up sale the crowd came after (null with --cold, or without the crowd). */
+  crowdWarmup: CrowdWarmup | null;
   drain: DrainSummary | null;
   streams: StreamsSummary | null;
   /** The crowd with the waiting room and without (the room phase). */
@@ -155,6 +165,7 @@ export interface ReportParts {
   settings?: StackSettings | null;
   baseline?: EndpointStats | null;
   baselineRuns?: BaselineRuns | null;
+  crowdWarmup?: CrowdWarmup | null;
   crowd?: CrowdResult | null;
   orders?: OrderPhaseStats | null;
   late?: EndpointStats | null;
@@ -325,6 +336,7 @@ export function assembleReport(p: ReportParts): BenchReport {
     pathRatio,
     lateRatio,
     crowd,
+    crowdWarmup: p.crowdWarmup ?? null,
     drain: p.drain ?? null,
     streams,
     room: p.room ?? null,
@@ -522,8 +534,12 @@ export function formatReport(r: BenchReport): string {
     }
     if (r.crowd) {
       const c = r.crowd;
+      const w = r.crowdWarmup;
       out.push(
         `crowd: ${int(c.users)} shoppers, ${int(c.stock)} units, served in ${c.seconds.toFixed(1)} s — ${answers(c.outcomes)}`,
+        w
+          ? `  after a warm-up sale (not measured): ${int(w.users)} other shoppers, ${int(w.stock)} units, ${w.seconds.toFixed(2)} s on the API just started`
+          : '  on an API just started (--cold: no warm-up sale before it)',
         `  first order request → last order committed in MySQL: ${c.firstOrderToLastCommitMs ?? '–'} ms`,
         `  last order request → last order committed in MySQL:  ${lag(c.lastOrderToLastCommitMs)}`,
         `  orders in MySQL: ${int(c.orders)} of ${int(c.stock)} units`,

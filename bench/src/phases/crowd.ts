@@ -40,8 +40,8 @@ export async function runCrowd(
   strategy: Strategy,
   users: BenchUser[],
   title: string,
+  stock = b.opts.stock,
 ): Promise<CrowdResult> {
-  const stock = b.opts.stock;
   const goodsId = await b.api.createSale(b.adminToken, `bench ${strategy}`, stock);
   const outcomes = new Outcomes();
   const recorder = new Recorder();
