@@ -67,6 +67,21 @@ export interface LeanLog {
   error(o: object, m: string): void;
 }
 
+/**
+ * The URL's match when the request is this method on this URL and declares no body, else null:
+ * what a lean route without a body takes (anything else falls through to Koa).
+ */
+export function bodyless(
+  req: IncomingMessage,
+  method: 'GET' | 'POST',
+  url: RegExp,
+): RegExpExecArray | null {
+  if (req.method !== method) return null;
+  const m = url.exec(req.url ?? '');
+  if (!m || req.headers['content-length'] || req.headers['transfer-encoding']) return null;
+  return m;
+}
+
 /** Runs `fn` inside the instance's load shedding (a 503 when it is full), as Koa's requests do. */
 export async function shed<T>(shedder: LoadShedder, fn: () => Promise<T>): Promise<T> {
   shedder.enter();

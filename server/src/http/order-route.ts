@@ -6,7 +6,7 @@ import type { SoldOutFlags } from '../seckill/sold-out.ts';
 import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
 import { authenticate, bearerToken, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
-import { answerError, fixedAnswer, shed, type LeanLog } from './lean.ts';
+import { answerError, bodyless, fixedAnswer, shed, type LeanLog } from './lean.ts';
 import type { Limiter, LoadShedder } from './rate-limit.ts';
 
 /** Told of every order answer (status, error code, performance.now() at arrival). */
@@ -100,9 +100,8 @@ export function answeredSoldOut(
  */
 export function leanOrderRoute(d: OrderRouteDeps, log: LeanLog) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'POST') return false;
-    const m = ORDER_URL.exec(req.url ?? '');
-    if (!m || req.headers['content-length'] || req.headers['transfer-encoding']) return false;
+    const m = bodyless(req, 'POST', ORDER_URL);
+    if (!m) return false;
     const startedAt = performance.now();
     const [, goodsId = '', path = ''] = m;
     if (answeredSoldOut(d, Number(goodsId), req, res)) {

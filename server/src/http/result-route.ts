@@ -4,7 +4,7 @@ import type { StockStore } from '@seckill/stock';
 import { RESULT_ROUTE } from '../metrics.ts';
 import { authenticate, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
-import { answer, answerError, shed, type LeanLog } from './lean.ts';
+import { answer, answerError, bodyless, shed, type LeanLog } from './lean.ts';
 import type { LoadShedder } from './rate-limit.ts';
 
 export interface ResultRouteDeps {
@@ -36,9 +36,8 @@ const RESULT_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/result$/;
  */
 export function leanResultRoute(d: LeanResultDeps, log: LeanLog) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'GET') return false;
-    const m = RESULT_URL.exec(req.url ?? '');
-    if (!m || req.headers['content-length'] || req.headers['transfer-encoding']) return false;
+    const m = bodyless(req, 'GET', RESULT_URL);
+    if (!m) return false;
     const startedAt = performance.now();
     shed(d.shedder, () => takeResult(d, req.headers.authorization, m[1] ?? '')).then(
       (result) => {
