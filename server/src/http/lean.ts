@@ -1,5 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERRORS } from '@seckill/contracts';
+import type { SoldOutFlags } from '../seckill/sold-out.ts';
+import { bearerToken, type TokenService } from './auth.ts';
 import { toErrorBody } from './errors.ts';
 import type { LoadShedder } from './rate-limit.ts';
 
@@ -80,6 +83,35 @@ export function bodyless(
   const m = url.exec(req.url ?? '');
   if (!m || req.headers['content-length'] || req.headers['transfer-encoding']) return null;
   return m;
+}
+
+/** The sold-out answer both lean routes give while the local flag is up. */
+const SOLD_OUT_ANSWER = fixedAnswer(
+  409,
+  JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message }),
+);
+
+/**
+ * While this instance's sold-out flag is up, a request with a valid token is answered SOLD_OUT
+ * at once, as takeOrder and takePath would (their first checks: the token, then the flag). False
+ * when it is not answered here: no flag, or no valid token (the usual path then answers 401).
+ */
+export function answeredSoldOut(
+  d: { soldOut: Pick<SoldOutFlags, 'isSoldOut'>; tokens: TokenService },
+  goodsId: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  if (!d.soldOut.isSoldOut(goodsId)) return false;
+  const token = bearerToken(req.headers.authorization);
+  if (!token) return false;
+  try {
+    d.tokens.verify(token);
+  } catch {
+    return false;
+  }
+  SOLD_OUT_ANSWER(res);
+  return true;
 }
 
 /** Runs `fn` inside the instance's load shedding (a 503 when it is full), as Koa's requests do. */

@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, ERRORS, IdParam, PathToken } from '@seckill/contracts';
+import { AppError, IdParam, PathToken } from '@seckill/contracts';
 import type { Limit } from '../config.ts';
 import type { SaleCatalog } from '../seckill/catalog.ts';
-import type { SoldOutFlags } from '../seckill/sold-out.ts';
 import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
-import { authenticate, bearerToken, type TokenService } from './auth.ts';
+import { authenticate, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
-import { answerError, bodyless, fixedAnswer, shed, type LeanLog } from './lean.ts';
+import { answerError, answeredSoldOut, bodyless, fixedAnswer, shed, type LeanLog } from './lean.ts';
 import type { Limiter, LoadShedder } from './rate-limit.ts';
 
 /** Told of every order answer (status, error code, performance.now() at arrival). */
@@ -65,35 +64,6 @@ export async function takeOrder(
 
 const ORDER_URL = /^\/api\/seckill\/([1-9][0-9]{0,9})\/([A-Za-z0-9_-]{32})\/order$/;
 const QUEUED = fixedAnswer(202, JSON.stringify({ status: 'queued' }));
-/** The sold-out answer both lean routes give while the local flag is up. */
-export const SOLD_OUT_ANSWER = fixedAnswer(
-  409,
-  JSON.stringify({ code: 'SOLD_OUT', message: ERRORS.SOLD_OUT.message }),
-);
-
-/**
- * While this instance's sold-out flag is up, a request with a valid token is answered SOLD_OUT
- * at once, as takeOrder and takePath would (their first checks: the token, then the flag). False
- * when it is not answered here: no flag, or no valid token (the usual path then answers 401).
- */
-export function answeredSoldOut(
-  d: { soldOut: Pick<SoldOutFlags, 'isSoldOut'>; tokens: TokenService },
-  goodsId: number,
-  req: IncomingMessage,
-  res: ServerResponse,
-): boolean {
-  if (!d.soldOut.isSoldOut(goodsId)) return false;
-  const token = bearerToken(req.headers.authorization);
-  if (!token) return false;
-  try {
-    d.tokens.verify(token);
-  } catch {
-    return false;
-  }
-  SOLD_OUT_ANSWER(res);
-  return true;
-}
-
 /**
  * The lean route of the order POST (see lean.ts): a well-formed order with no body. While the
  * local sold-out flag is up, a late order with a valid token is answered before anything else.

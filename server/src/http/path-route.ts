@@ -8,8 +8,15 @@ import type { SaleCatalog } from '../seckill/catalog.ts';
 import type { SoldOutFlags } from '../seckill/sold-out.ts';
 import { authenticate, liveAccount, type AccountLookup, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
-import { answer, answerError, loadtestKeyMatches, shed, type LeanLog } from './lean.ts';
-import { answeredSoldOut, refusalFor } from './order-route.ts';
+import {
+  answer,
+  answerError,
+  answeredSoldOut,
+  loadtestKeyMatches,
+  shed,
+  type LeanLog,
+} from './lean.ts';
+import { refusalFor } from './order-route.ts';
 import type { Limiter, LoadShedder } from './rate-limit.ts';
 
 export interface PathRouteDeps {
