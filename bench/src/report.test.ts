@@ -321,4 +321,36 @@ describe('text and HTML', () => {
     expect(html).toContain('<polyline');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
+
+  it('works out what the order and late targets leave the API from the CPU table', () => {
+    const cpu = (c: Record<string, number>) => ({
+      ...c,
+      total: Object.values(c).reduce((a, b) => a + b, 0),
+    });
+    const r = assembleReport({
+      ...parts,
+      baseline: { ...stats(20_000, 10), cpuUs: cpu({ bench: 80, baseline: 70, redis: 30 }) },
+      orders: {
+        ...stats(10_000, 20),
+        cpuUs: cpu({ bench: 90, api: 120, consumer: 60, redis: 30 }),
+      },
+      late: { ...stats(25_000, 10), cpuUs: cpu({ bench: 75, api: 60 }) },
+    });
+    expect(r.cpuBudgets.map((b) => [b.name, b.allowedUs, b.restUs, b.apiBudgetUs])).toEqual([
+      ['order requests', 300, 180, 120],
+      ['late orders', 120, 75, 45],
+    ]);
+    const text = formatReport(r);
+    expect(text).toContain('what each rate target leaves the API');
+    expect(text).toContain('order requests ≥ 0.6×: the whole stack may use 300 µs per answer');
+    expect(text).toContain('leaving the API 45 µs — it used 60');
+    // Without a CPU table (another machine's URL), nothing is worked out.
+    const bare = assembleReport({
+      ...parts,
+      baseline: stats(20_000, 10),
+      orders: stats(10_000, 20),
+    });
+    expect(bare.cpuBudgets).toEqual([]);
+    expect(formatReport(bare)).not.toContain('leaves the API');
+  });
 });

@@ -8,6 +8,7 @@ import type { StackSettings } from './stack.ts';
 import { formatLoadLine, formatMinuteLabel, formatProcLine, formatVerdict } from './soak.ts';
 import { formatRoom, type RoomSummary } from './phases/room.ts';
 import type { StreamsResult } from './phases/streams.ts';
+import { cpuBudget, formatBudget, type CpuBudget } from './budget.ts';
 import { round, type EndpointStats } from './stats.ts';
 
 export interface EndpointRow {
@@ -149,6 +150,8 @@ export interface BenchReport {
   room: RoomSummary | null;
   verdict: Verdict | null;
   targets: TargetCheck[];
+  /** What each rate target leaves the API to spend, from the run's CPU table (see budget.ts). */
+  cpuBudgets: CpuBudget[];
   strategies: StrategyRow[] | null;
   /** `--matrix`: queue type × group commit, the order phase on a fresh stack each. */
   matrix: MatrixRow[] | null;
@@ -182,6 +185,10 @@ export interface ReportParts {
 
 export const cellName = (c: StackSettings) =>
   `${c.queueType}, group commit ${c.groupCommit ? 'on' : 'off'}`;
+
+/** The issue's rate targets (× the baseline) that the CPU budgets are worked out for. */
+const ORDER_RATIO_GOAL = 0.6;
+const LATE_RATIO_GOAL = 1.5;
 
 const ratioOf = (x: number | undefined, base: number | undefined) =>
   x !== undefined && base ? round(x / base, 3) : null;
@@ -260,10 +267,21 @@ export function assembleReport(p: ReportParts): BenchReport {
   }
 
   const targets: TargetCheck[] = [];
+  const cpuBudgets: CpuBudget[] = [];
   if (p.kind === 'full') {
+    for (const b of [
+      cpuBudget('order requests', ORDER_RATIO_GOAL, orderRatio, baseline?.cpuUs, p.orders?.cpuUs),
+      cpuBudget('late orders', LATE_RATIO_GOAL, lateRatio, baseline?.cpuUs, p.late?.cpuUs),
+    ])
+      if (b) cpuBudgets.push(b);
     const check = (name: string, value: number | null, goal: string, ok: (v: number) => boolean) =>
       targets.push({ name, value, goal, met: value === null ? null : ok(value) });
-    check('order requests vs baseline (rps ratio)', orderRatio, '≥ 0.6', (v) => v >= 0.6);
+    check(
+      'order requests vs baseline (rps ratio)',
+      orderRatio,
+      `≥ ${ORDER_RATIO_GOAL}`,
+      (v) => v >= ORDER_RATIO_GOAL,
+    );
     check('order requests p99 (ms)', p.orders ? p.orders.p99 : null, '≤ 50', (v) => v <= 50);
     check(
       'order phase: last accepted order → its commit in MySQL (ms)',
@@ -278,7 +296,12 @@ export function assembleReport(p: ReportParts): BenchReport {
       (v) => v <= 2.5,
     );
     check('crowd: path requests vs baseline (rps ratio)', pathRatio, '≥ 0.5', (v) => v >= 0.5);
-    check('late orders vs baseline (rps ratio)', lateRatio, '≥ 1.5', (v) => v >= 1.5);
+    check(
+      'late orders vs baseline (rps ratio)',
+      lateRatio,
+      `≥ ${LATE_RATIO_GOAL}`,
+      (v) => v >= LATE_RATIO_GOAL,
+    );
     const drain = p.drain && 'ratio' in p.drain ? p.drain.ratio : null;
     check('consumer drain, batched vs one tx per order', drain, '≥ 5', (v) => v >= 5);
     check(
@@ -342,6 +365,7 @@ export function assembleReport(p: ReportParts): BenchReport {
     room: p.room ?? null,
     verdict,
     targets,
+    cpuBudgets,
     strategies: p.strategies ?? null,
     matrix,
     soak: p.soak ?? null,
@@ -639,6 +663,10 @@ export function formatReport(r: BenchReport): string {
       const value = t.value === null ? 'n/a' : String(round(t.value, 3));
       out.push(`  ${mark} ${t.name}: ${value} (goal ${t.goal})`);
     }
+  }
+  if (r.cpuBudgets.length) {
+    out.push('', 'what each rate target leaves the API (CPU µs per answer, from the table above)');
+    for (const b of r.cpuBudgets) out.push(formatBudget(b));
   }
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');
