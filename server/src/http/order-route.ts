@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, IdParam, PathToken } from '@seckill/contracts';
 import type { Limit } from '../config.ts';
-import type { SaleCatalog } from '../seckill/catalog.ts';
+import { refusalFor, type SaleCatalog } from '../seckill/catalog.ts';
 import { placeOrder, type OrderObserver, type PlaceOrderDeps } from '../seckill/place-order.ts';
 import { authenticate, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
@@ -20,23 +20,6 @@ export interface OrderRouteDeps extends PlaceOrderDeps {
   shedder: LoadShedder;
   orderLimit: Limit;
   catalog: Pick<SaleCatalog, 'exists'>;
-}
-
-/** Refusals an archived (or unknown) sale also gets: for one, the answer becomes 404. */
-const CLOSED_REFUSALS = new Set(['BAD_PATH', 'ENDED', 'NOT_STARTED', 'RETRY']);
-
-/**
- * Asked only once an order or path was refused, so the sale's existence costs an accepted order
- * nothing; an unreadable catalogue leaves the refusal as it was.
- */
-export async function refusalFor(
-  catalog: Pick<SaleCatalog, 'exists'>,
-  goodsId: number,
-  err: unknown,
-): Promise<unknown> {
-  if (!(err instanceof AppError) || !CLOSED_REFUSALS.has(err.code)) return err;
-  const exists = await catalog.exists(goodsId).catch(() => true);
-  return exists ? err : new AppError('NOT_FOUND', 'No such sale.');
 }
 
 /**

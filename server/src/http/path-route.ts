@@ -4,7 +4,7 @@ import { AppError, IdParam, PathBody, type PathResponse } from '@seckill/contrac
 import type { StockStore } from '@seckill/stock';
 import type { Limit } from '../config.ts';
 import { PATH_ROUTE } from '../metrics.ts';
-import type { SaleCatalog } from '../seckill/catalog.ts';
+import { refusalFor, type SaleCatalog } from '../seckill/catalog.ts';
 import type { SoldOutFlags } from '../seckill/sold-out.ts';
 import { authenticate, liveAccount, type AccountLookup, type TokenService } from './auth.ts';
 import { parse } from './body.ts';
@@ -16,7 +16,6 @@ import {
   shed,
   type LeanLog,
 } from './lean.ts';
-import { refusalFor } from './order-route.ts';
 import type { Limiter, LoadShedder } from './rate-limit.ts';
 
 export interface PathRouteDeps {

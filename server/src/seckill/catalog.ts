@@ -1,4 +1,10 @@
-import type { GoodsQuery, Sale, SaleFilter, SaleStatus } from '@seckill/contracts';
+import {
+  AppError,
+  type GoodsQuery,
+  type Sale,
+  type SaleFilter,
+  type SaleStatus,
+} from '@seckill/contracts';
 import type { StockStore } from '@seckill/stock';
 import type { GoodsRow, GoodsStore } from '../stores/goods.ts';
 
@@ -128,4 +134,21 @@ export class SaleCatalog {
   async exists(id: number): Promise<boolean> {
     return (await this.load()).byId.has(id);
   }
+}
+
+/** Refusals an archived (or unknown) sale also gets: for one, the answer becomes 404. */
+const CLOSED_REFUSALS = new Set(['BAD_PATH', 'ENDED', 'NOT_STARTED', 'RETRY']);
+
+/**
+ * Asked only once an order or path was refused, so the sale's existence costs an accepted order
+ * nothing; an unreadable catalogue leaves the refusal as it was.
+ */
+export async function refusalFor(
+  catalog: Pick<SaleCatalog, 'exists'>,
+  goodsId: number,
+  err: unknown,
+): Promise<unknown> {
+  if (!(err instanceof AppError) || !CLOSED_REFUSALS.has(err.code)) return err;
+  const exists = await catalog.exists(goodsId).catch(() => true);
+  return exists ? err : new AppError('NOT_FOUND', 'No such sale.');
 }
