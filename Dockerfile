@@ -2,8 +2,9 @@
 # Seckill's images, from one build:
 #   target `app` (the default): the API, the consumer and the migrations, production dependencies
 #     only (pnpm deploy), the built web app, NODE_ENV=production, a non-root user, a health check.
-#     `docker run` starts the API (serving the web app itself, as scripts/start.sh does); the
-#     consumer is `working_dir: /app/consumer`, the migrations `working_dir: /app/db`.
+#     `docker run` starts the API (serving the web app itself, as scripts/start.sh does; it needs
+#     JWT_SECRET, 32+ random bytes, and refuses to start without); the consumer is
+#     `working_dir: /app/consumer`, the migrations `working_dir: /app/db`.
 #   target `nginx`: the front of docker-compose.yml, deploy/nginx/ and the web app gzipped at build time.
 # The sources are TypeScript run by tsx (the repository has no compile step): the lockfile's tsx
 # is installed in /app, beside the deployed packages, and found from each of them.

@@ -2,8 +2,9 @@
 # Runs the shop as a small cluster on this machine, everything on loopback: nginx on :8080 (PORT)
 # in front of API_INSTANCES API processes (3, on :8081, :8082, …) and CONSUMERS consumers (2), the
 # topology of docker-compose.yml. Installs what is missing like start.sh (nginx from Debian's
-# package), migrates, seeds, builds the web app for nginx to serve, and returns; the processes
-# keep running in the background, their logs and pid files in .run/cluster/.
+# package), generates the signing keys into .env once, migrates, seeds, builds the web app for
+# nginx to serve, and returns; the processes keep running in the background, their logs and pid
+# files in .run/cluster/. New accounts start with an empty wallet (SIGNUP_WALLET_CREDIT, 0).
 #
 #   bash scripts/cluster.sh          start what is not running (running it twice is harmless)
 #   bash scripts/cluster.sh status   what runs, and which instance answers
@@ -133,6 +134,7 @@ esac
 # --- Start -----------------------------------------------------------------------------------------
 mkdir -p "$RUN"
 ensure_pnpm
+ensure_secrets
 [ -x "$NGINX" ] || apt_install nginx
 install_deps
 ensure_services
@@ -170,8 +172,9 @@ for ((n = 1; n <= API_INSTANCES; n++)); do
   port=$((API_BASE_PORT + n - 1))
   pid_of "$name" >/dev/null && continue
   port_open 127.0.0.1 "$port" && die "port $port (for $name) is taken by another program; set API_BASE_PORT=… to use others"
-  # Behind nginx: per-IP limits read X-Forwarded-For, and nginx serves the web app itself.
-  spawn "$name" server PORT="$port" HOST=127.0.0.1 TRUST_PROXY=1 WEB_DIST= $(metrics_env $((n - 1)))
+  # Behind nginx, on loopback only: X-Forwarded-For is believed from nginx's address alone
+  # (127.0.0.1, whence it reaches the instances), and nginx serves the web app itself.
+  spawn "$name" server PORT="$port" HOST=127.0.0.1 TRUST_PROXY=127.0.0.1 WEB_DIST= $(metrics_env $((n - 1)))
   started+=("$name")
 done
 for name in "${started[@]}"; do
@@ -235,4 +238,4 @@ for ((i = 0; i < API_INSTANCES * 3; i++)); do
 done
 status
 say "${#seen[@]} of $API_INSTANCES API instances answered through nginx"
-say "open http://localhost:$PORT — shoppers alice / bob (password123), admin / ${ADMIN_PASSWORD:-admin12345}; stop with: bash scripts/cluster.sh stop"
+say "open http://localhost:$PORT — shoppers alice / bob (password123), admin / the ADMIN_PASSWORD in .env; stop with: bash scripts/cluster.sh stop"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # For working on the code: API (reloads on change) on :8080, consumer, and Vite with a proxy on :5173.
+# The signing keys come from .env, generated there once (as start.sh does).
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_pnpm
+ensure_secrets
 install_deps
 ensure_services
 pnpm --silent migrate

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, prepares the database and runs the shop: API + consumer + web on :8080.
+# Installs what is missing, generates the signing keys into .env once, prepares the database and
+# runs the shop for a demo: API + consumer + web on :8080.
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 PORT=${PORT:-8080}
@@ -13,6 +14,14 @@ if port_open 127.0.0.1 "$PORT"; then
 fi
 
 ensure_pnpm
+ensure_secrets
+# The demo's shoppers need money to buy with; a real shop's new accounts start with none (the
+# server's default). Only here, only in development, and only when neither the shell nor .env says.
+if [ -z "${SIGNUP_WALLET_CREDIT:-}" ] && [ -z "$(dotenv_value SIGNUP_WALLET_CREDIT .env)" ] &&
+  [ "${NODE_ENV:-$(dotenv_value NODE_ENV .env)}" != production ]; then
+  export SIGNUP_WALLET_CREDIT=500000
+  say "new accounts get ¥5,000 of demo money (SIGNUP_WALLET_CREDIT, development only)"
+fi
 install_deps
 ensure_services
 pnpm --silent migrate
@@ -39,7 +48,7 @@ stop() {
 }
 trap stop EXIT
 trap 'exit 0' INT TERM
-say "open http://localhost:$PORT — shoppers alice / bob (password123), admin / ${ADMIN_PASSWORD:-admin12345}"
+say "open http://localhost:$PORT — shoppers alice / bob (password123), admin / the ADMIN_PASSWORD in .env"
 (cd server && PORT=$PORT exec node --env-file-if-exists=../.env --import tsx src/main.ts) &
 API=$!
 wait $API

@@ -114,7 +114,7 @@ export class Stack {
   ): Promise<Stack> {
     const deployment = isolatedDeployment('bench');
     const port = await freePort();
-    const base = loadConfig({ ...process.env, NODE_ENV: 'development' });
+    const base = loadConfig({ ...process.env, NODE_ENV: 'development', ...deployment.env });
     const target: Target = {
       url: `http://127.0.0.1:${port}`,
       mysql: { ...base.mysql, database: deployment.database },

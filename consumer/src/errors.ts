@@ -19,6 +19,9 @@ const TRANSIENT_CODES = new Set([
   'ER_NET_WRITE_INTERRUPTED',
 ]);
 
+/** Redis replies that pass: out of memory (noeviction), loading, a replica, a moving slot. */
+const REDIS_TRANSIENT = /^(OOM|LOADING|READONLY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|BUSY) /;
+
 /** Errors that no retry will fix: the message goes to the dead-letter queue. */
 const PERMANENT_CODES = new Set([
   'ER_NO_REFERENCED_ROW',
@@ -37,6 +40,8 @@ export function classify(err: unknown): ErrorKind {
   const e = err as { code?: unknown; fatal?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : '';
   if (TRANSIENT_CODES.has(code) || e?.fatal === true) return 'transient';
+  // Redis at its memory ceiling, loading, failing over or resharding: it passes.
+  if (typeof e?.message === 'string' && REDIS_TRANSIENT.test(e.message)) return 'transient';
   if (PERMANENT_CODES.has(code)) return 'permanent';
   if (
     typeof e?.message === 'string' &&

@@ -3,7 +3,8 @@ import { migrate } from './migrate.ts';
 import { createPool } from './pool.ts';
 import { seed } from './seed.ts';
 
-const DEV_ADMIN_PASSWORD = 'admin12345';
+/** The development default of earlier versions: public, so refused and replaced where found. */
+export const OLD_ADMIN_PASSWORD = 'admin12345';
 const DEV_SHOPPER_PASSWORD = 'password123';
 
 async function main() {
@@ -16,15 +17,18 @@ async function main() {
     return;
   }
   if (cmd === 'seed') {
-    const production = process.env.NODE_ENV === 'production';
-    const adminPassword = process.env.ADMIN_PASSWORD ?? (production ? '' : DEV_ADMIN_PASSWORD);
-    if (adminPassword.length < 8) {
-      throw new Error('ADMIN_PASSWORD must be set (8+ characters) to seed in production');
+    // No default in any mode: start.sh and cluster.sh generate one into .env.
+    const adminPassword = process.env.ADMIN_PASSWORD ?? '';
+    if (adminPassword.length < 12 || adminPassword.includes(OLD_ADMIN_PASSWORD)) {
+      throw new Error(
+        'ADMIN_PASSWORD must be set to 12+ characters nobody else knows to seed (scripts/start.sh generates one into .env)',
+      );
     }
     const db = createPool(cfg);
     try {
       await seed(db, {
         adminPassword,
+        publicAdminPasswords: [OLD_ADMIN_PASSWORD],
         shopperPassword: process.env.DEMO_PASSWORD ?? DEV_SHOPPER_PASSWORD,
         reset: process.argv.includes('--reset'),
         log,

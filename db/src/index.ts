@@ -4,5 +4,6 @@ export * from './migrate.ts';
 export * from './seed.ts';
 export * from './passwords.ts';
 export * from './users.ts';
+export * from './usernames.ts';
 export * from './wallet.ts';
 export * from './audit.ts';

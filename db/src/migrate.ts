@@ -2,8 +2,22 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import type { MysqlConfig } from './config.ts';
+import { fillUsernameSkeletons } from './usernames.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+/**
+ * What a migration needs that SQL cannot do, run after its SQL and before it is recorded: a run
+ * that stops in between runs both again (the SQL of such a migration is written to be repeatable).
+ */
+type AfterSql = (conn: mysql.Connection, log: (line: string) => void) => Promise<void>;
+const AFTER_SQL: Record<string, AfterSql> = {
+  '007_username_skeleton.sql': async (conn, log) => {
+    const ids = await fillUsernameSkeletons(conn);
+    if (ids.length > 0)
+      log(`no username skeleton (an older name looks alike): ids ${ids.join(', ')}`);
+  },
+};
 
 /**
  * Creates the database if needed and applies migrations/NNN_name.sql in order, recording each in
@@ -37,6 +51,7 @@ export async function migrate(cfg: MysqlConfig, log: (line: string) => void = ()
       if (done.has(file)) continue;
       const sql = await readFile(MIGRATIONS_DIR + file, 'utf8');
       await conn.query(sql);
+      await AFTER_SQL[file]?.(conn, log);
       await conn.query('INSERT INTO schema_migrations (version) VALUES (?)', [file]);
       applied.push(file);
       log(`applied ${file}`);

@@ -1,6 +1,7 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { hashPassword } from './passwords.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
 import { inTransaction } from './pool.ts';
+import { usernameSkeleton } from './usernames.ts';
 import { closeRound, postEntries, refundToWallet } from './wallet.ts';
 
 /** What seeded shoppers start with: ¥10,000 in cents. */
@@ -113,6 +114,8 @@ export const SEED_SALES: SeedSale[] = [
 
 export interface SeedOptions {
   adminPassword: string;
+  /** Passwords anyone can read (an old default): an existing admin with one gets `adminPassword`. */
+  publicAdminPasswords?: string[];
   shopperPassword: string;
   /** Re-time and restock the demo sales that already exist (their orders are cancelled, paid ones refunded). */
   reset?: boolean;
@@ -133,8 +136,8 @@ async function upsertUser(
   const hash = await hashPassword(password);
   await inTransaction(db, async (tx) => {
     const [res] = await tx.query<ResultSetHeader>(
-      'INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)',
-      [username, hash, role],
+      'INSERT INTO users (username, username_skeleton, password_hash, role) VALUES (?, ?, ?, ?)',
+      [username, usernameSkeleton(username), hash, role],
     );
     if (balance > 0)
       await postEntries(tx, [{ userId: res.insertId, amount: balance, kind: 'seed' }]);
@@ -142,10 +145,38 @@ async function upsertUser(
   return true;
 }
 
+/** Gives `username` the password `next` if its stored one is any of `known` (a public default). */
+async function replacePublicPassword(
+  db: Pool,
+  username: string,
+  known: string[],
+  next: string,
+): Promise<boolean> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    'SELECT id, password_hash FROM users WHERE username = ?',
+    [username],
+  );
+  const row = rows[0] as { id: number; password_hash: string } | undefined;
+  if (!row) return false;
+  for (const password of known) {
+    if (!(await verifyPassword(password, row.password_hash))) continue;
+    await db.query('UPDATE users SET password_hash = ? WHERE id = ?', [
+      await hashPassword(next),
+      row.id,
+    ]);
+    return true;
+  }
+  return false;
+}
+
 /** Idempotent: creates what is missing and leaves what exists, unless `reset` is asked for. */
 export async function seed(db: Pool, opts: SeedOptions) {
   const log = opts.log ?? (() => {});
   if (await upsertUser(db, 'admin', opts.adminPassword, 'admin', 0)) log('created user admin');
+  else if (
+    await replacePublicPassword(db, 'admin', opts.publicAdminPasswords ?? [], opts.adminPassword)
+  )
+    log("the admin's password was a public default: it is now ADMIN_PASSWORD");
   for (const name of ['alice', 'bob']) {
     if (await upsertUser(db, name, opts.shopperPassword, 'user', SEED_SHOPPER_CENTS))
       log(`created user ${name}`);

@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { usernameSkeleton } from './usernames.ts';
 
 /**
  * Inserts many users at once, sharing one password hash (tests and benches: nobody logs in with
@@ -15,9 +16,10 @@ export async function insertUsers(
   const users: Array<{ id: number; username: string }> = [];
   for (let from = 0; from < usernames.length; from += 2000) {
     const names = usernames.slice(from, from + 2000);
-    await db.query('INSERT INTO users (username, password_hash, role, balance) VALUES ?', [
-      names.map((n) => [n, passwordHash, role, balance]),
-    ]);
+    await db.query(
+      'INSERT INTO users (username, username_skeleton, password_hash, role, balance) VALUES ?',
+      [names.map((n) => [n, usernameSkeleton(n), passwordHash, role, balance])],
+    );
     const [rows] = await db.query<RowDataPacket[]>(
       'SELECT id, username FROM users WHERE username IN (?)',
       [names],

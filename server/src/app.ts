@@ -14,6 +14,7 @@ import { goodsRoutes } from './routes/goods.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/lab.ts';
 import { byIp } from './http/rate-keys.ts';
+import { clientAddress } from './http/client-ip.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { pathRouteDeps, seckillRoutes } from './routes/seckill.ts';
 import { loadtestKeyMatches } from './http/lean.ts';
@@ -34,8 +35,10 @@ function loadtestFlag(key: string): Koa.Middleware {
 
 /** Builds the Koa app from its parts; nothing here opens a connection. */
 export function buildApp(s: Services): Koa {
-  const app = new Koa({ proxy: s.config.trustProxy });
+  // Koa's own proxy handling stays off: it would believe X-Forwarded-For from anyone.
+  const app = new Koa({ proxy: false });
   app.silent = true;
+  app.use(clientAddress(s.config.trustProxy));
   app.use(measureRequests(s.metrics));
   app.use(errorMiddleware(s.log));
   app.use(securityHeaders());

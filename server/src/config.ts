@@ -1,8 +1,12 @@
 import { mysqlConfigFromEnv } from '@seckill/db';
 import { count, flag, readEnv, SharedEnv, text } from '@seckill/env';
 import { z } from 'zod';
+import { trustedProxies } from './http/client-ip.ts';
 
+/** The default JWT secret of earlier versions: public, so refused everywhere. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
+/** Bytes a signing key needs at least (HS256 keys shorter than its 32-byte output are weak). */
+export const MIN_SECRET_BYTES = 32;
 
 export interface Limit {
   /** Requests allowed per window; 0 turns the limit off. */
@@ -13,9 +17,13 @@ export interface Limit {
 /** What the API reads besides the shared settings. See .env.example. */
 export const ApiEnv = SharedEnv.extend({
   HOST: text('0.0.0.0'),
-  TRUST_PROXY: flag(),
+  /** The balancer's addresses or CIDR ranges, comma-separated; empty = believe no forwarded header. */
+  TRUST_PROXY: z.string().default(''),
   WEB_DIST: z.string().default(''),
-  JWT_SECRET: text(DEV_JWT_SECRET),
+  /** No default: scripts/start.sh and cluster.sh generate one into .env (mode 0600). */
+  JWT_SECRET: z.string().default(''),
+  /** The secret before a rotation: verifies tokens it signed (never signs), for one token lifetime. */
+  JWT_SECRET_PREVIOUS: z.string().default(''),
   SECKILL_LOADTEST_KEY: z.string().default(''),
   SECKILL_LAB: flag(),
   /** Group commit of order publishes (1): orders waiting on a confirm leave together. */
@@ -31,7 +39,8 @@ export const ApiEnv = SharedEnv.extend({
   SOLD_OUT_FLAG_MS: count(1000),
   RECONCILE_INTERVAL_MS: count(10_000),
   RECONCILE_GRACE_MS: count(30_000),
-  WALLET_SIGNUP_CENTS: count(500_000),
+  /** A new account's wallet, in cents: nothing unless the seller (or the demo) sets it. */
+  SIGNUP_WALLET_CREDIT: count(0),
   EVENTS_TICKET_TTL_MS: count(30_000),
   EVENTS_MAX_STREAMS: count(10_000),
   EVENTS_MAX_PER_USER: count(5),
@@ -43,6 +52,8 @@ export const ApiEnv = SharedEnv.extend({
   LIMIT_GLOBAL_INFLIGHT: count(4096),
   LIMIT_GLOBAL_RPS: count(50_000),
   LIMIT_LOGIN_PER_IP: count(60),
+  LIMIT_LOGIN_FAILURES_PER_ACCOUNT: count(10),
+  LIMIT_LOGIN_FAILURES_PER_IP: count(30),
   LIMIT_STATIC_PER_IP: count(600),
   LIMIT_REGISTER_PER_IP: count(30),
   LIMIT_CAPTCHA_PER_IP: count(120),
@@ -53,13 +64,44 @@ export const ApiEnv = SharedEnv.extend({
   LIMIT_QUEUE_PER_USER: count(30),
 });
 
-/** Every environment variable the API reads, parsed and typed once. See .env.example. */
-export function loadConfig(env: Record<string, string | undefined> = process.env) {
+/**
+ * A signing key nobody else can know: set, 32+ bytes, and none of the values printed in this
+ * repository (the old default, the compose example's placeholder). The message never shows it.
+ */
+export function checkSecret(name: string, value: string): void {
+  const how = `set ${name} to 32+ random bytes (scripts/start.sh and scripts/cluster.sh generate one into .env; or: openssl rand -base64 48)`;
+  if (!value) throw new Error(`${name} is not set: ${how}`);
+  if (value === DEV_JWT_SECRET || /change-?me/i.test(value))
+    throw new Error(`${name} is a public example value: ${how}`);
+  if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES)
+    throw new Error(`${name} is shorter than ${MIN_SECRET_BYTES} bytes: ${how}`);
+}
+
+/**
+ * Every environment variable the API reads, parsed and typed once. See .env.example.
+ * `secrets: false` is for tools that sign nothing (pnpm verify): they may run without JWT_SECRET.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  opts: { secrets?: boolean } = {},
+) {
   const e = readEnv(ApiEnv, env);
   const production = e.NODE_ENV === 'production';
   const jwtSecret = e.JWT_SECRET;
-  if (production && (jwtSecret === DEV_JWT_SECRET || jwtSecret.length < 32)) {
-    throw new Error('JWT_SECRET must be set to a random value of 32+ characters in production');
+  const jwtSecretPrevious = e.JWT_SECRET_PREVIOUS;
+  if (opts.secrets !== false) {
+    checkSecret('JWT_SECRET', jwtSecret);
+    if (jwtSecretPrevious) {
+      checkSecret('JWT_SECRET_PREVIOUS', jwtSecretPrevious);
+      if (jwtSecretPrevious === jwtSecret)
+        throw new Error('JWT_SECRET_PREVIOUS must differ from JWT_SECRET');
+    }
+  }
+  let trustProxy;
+  try {
+    trustProxy = trustedProxies(e.TRUST_PROXY);
+  } catch (err) {
+    throw new Error(`Invalid environment: TRUST_PROXY ${(err as Error).message}`, { cause: err });
   }
   const loadtestKey = e.SECKILL_LOADTEST_KEY;
   if (production && loadtestKey) throw new Error('SECKILL_LOADTEST_KEY is refused in production');
@@ -71,8 +113,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production,
     port: e.PORT,
     host: e.HOST,
-    /** Trust X-Forwarded-For from a load balancer in front (per-IP limits use the client's address). */
-    trustProxy: e.TRUST_PROXY,
+    /** The balancers whose X-Forwarded-For is believed (per-IP limits use the client's address). */
+    trustProxy,
     webDist: e.WEB_DIST,
     mysql,
     redisUrl: e.REDIS_URL,
@@ -86,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Prometheus metrics on a port of their own (null = none). */
     metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     jwtSecret,
+    jwtSecretPrevious,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     loadtestKey,
     /** Lab mode: /api/lab/* sells straight in MySQL by the designs the bench compares. */
@@ -100,8 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     /** A reservation this old with no order, while the queue is empty, is handed to the queue again. */
     reconcileGraceMs: e.RECONCILE_GRACE_MS,
-    /** What a new account finds in its wallet, in cents (¥5,000). */
-    walletSignupCents: e.WALLET_SIGNUP_CENTS,
+    /** What a new account finds in its wallet, in cents (0 unless set). */
+    walletSignupCents: e.SIGNUP_WALLET_CREDIT,
     /** A single-use ticket that opens the event stream lives this long. */
     eventsTicketTtlMs: e.EVENTS_TICKET_TTL_MS,
     /** Open event streams per instance, and per shopper, before new ones are refused with 429. */
@@ -125,6 +168,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Requests per second per instance before new ones are shed with 429 (0 = off). */
       globalRps: e.LIMIT_GLOBAL_RPS,
       login: { max: e.LIMIT_LOGIN_PER_IP, windowMs: 60_000 } as Limit,
+      /** Failed logins per account, then per address, before a login is refused without a hash. */
+      loginFailuresPerAccount: {
+        max: e.LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+        windowMs: 15 * 60_000,
+      } as Limit,
+      loginFailuresPerIp: { max: e.LIMIT_LOGIN_FAILURES_PER_IP, windowMs: 15 * 60_000 } as Limit,
       /** Files of the web app per IP (a page load is ~20; the load-test key is exempt). */
       static: { max: e.LIMIT_STATIC_PER_IP, windowMs: 10_000 } as Limit,
       register: { max: e.LIMIT_REGISTER_PER_IP, windowMs: 600_000 } as Limit,

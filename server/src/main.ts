@@ -1,5 +1,6 @@
 import { createHttpServer } from './app.ts';
 import { loadConfig } from './config.ts';
+import { INSTANCE_ID } from './routes/health.ts';
 import { createServices } from './services.ts';
 
 async function main() {
@@ -13,7 +14,8 @@ async function main() {
   // A deep accept queue: a burst of new connections at the opening second is not dropped.
   const server = createHttpServer(s).listen(
     { port: config.port, host: config.host, backlog: 4096 },
-    () => s.log.info(`API listening on http://localhost:${config.port}`),
+    // The log line carries the host and pid beside the opaque id that /healthz shows.
+    () => s.log.info({ instance: INSTANCE_ID }, `API listening on http://localhost:${config.port}`),
   );
   server.keepAliveTimeout = 65_000;
 

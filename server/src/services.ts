@@ -3,6 +3,7 @@ import { OrderPublisher, queueNames } from '@seckill/queue';
 import { WalletPayments, type PaymentProvider } from '@seckill/orders';
 import {
   createRedis,
+  evictingServers,
   StockStore,
   WaitingRoomStore,
   type RedisClient,
@@ -13,6 +14,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { TokenService } from './http/auth.ts';
 import { TokenRevocations } from './http/logout.ts';
+import { LoginGuard } from './http/login-guard.ts';
 import { LoadShedder, LocalLimiter, RedisLimiter } from './http/rate-limit.ts';
 import { ApiMetrics } from './metrics.ts';
 import { INSTANCE_ID } from './routes/health.ts';
@@ -44,6 +46,8 @@ export interface Services {
   soldOut: SoldOutFlags;
   orderIds: OrderIds;
   redisLimiter: RedisLimiter;
+  /** Failed logins per account and address, checked before any password is hashed. */
+  loginGuard: LoginGuard;
   localLimiter: LocalLimiter;
   /** Global load shedding of this instance, for Koa and the lean order route alike. */
   shedder: LoadShedder;
@@ -79,6 +83,12 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis'));
   sub.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber'));
   const stock = new StockStore(redis, config.prefix);
+  const evicting = await evictingServers(redis).catch(() => []);
+  if (evicting.length > 0) {
+    const problem = `Redis may evict the shop's keys (stock, buyer marks): set maxmemory-policy noeviction on ${evicting.join(', ')}`;
+    if (config.production) throw new Error(problem);
+    logger.warn(problem);
+  }
   let metrics: ApiMetrics | null = null;
   const publisher = new OrderPublisher({
     url: config.amqpUrl,
@@ -119,12 +129,14 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     onStockChanged: (goodsId) =>
       void events.announce({ type: 'stock_returned', goodsId }).catch(() => {}),
   });
+  const users = new UserStore(db);
   const push = new PushHub(redis, sub, stock, {
     prefix: config.prefix,
     ticketTtlMs: config.eventsTicketTtlMs,
     maxStreams: config.eventsMaxStreams,
     maxPerUser: config.eventsMaxPerUser,
     stockIntervalMs: config.eventsStockIntervalMs,
+    accountLive: async (id) => (await users.account(id)) !== null,
   });
   await push.start();
   const room = new WaitingRoomStore(redis, config.prefix, {
@@ -142,11 +154,14 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     log: logger,
   });
   roomRunner.start();
-  const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
+  const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds, config.jwtSecretPrevious);
   const revocations = new TokenRevocations(redis, sub, tokens, config.prefix);
+  // A logout ends the token's event streams too, wherever they are.
+  revocations.onRevoked((jti) => push.endToken(jti));
   await revocations.start();
   const workerId = await redis.incr(`${config.prefix}sk:workers`);
   const localLimiter = new LocalLimiter();
+  const redisLimiter = new RedisLimiter(redis, config.prefix);
 
   return {
     config,
@@ -157,14 +172,18 @@ export async function createServices(config: Config, log?: Logger): Promise<Serv
     publisher,
     tokens,
     revocations,
-    users: new UserStore(db),
+    users,
     goods,
     catalog,
     reconciler,
     events,
     soldOut,
     orderIds: new OrderIds(workerId),
-    redisLimiter: new RedisLimiter(redis, config.prefix),
+    redisLimiter,
+    loginGuard: new LoginGuard(redis, redisLimiter, config.prefix, {
+      perAccount: config.limits.loginFailuresPerAccount,
+      perAddress: config.limits.loginFailuresPerIp,
+    }),
     localLimiter,
     shedder: new LoadShedder(config.limits.globalInflight, config.limits.globalRps),
     payments: new WalletPayments(),

@@ -94,6 +94,42 @@ describe('admin', () => {
     expect(stockInEdit.status).toBe(422);
   });
 
+  it('refuses sale times outside 2000–2100 and names with control or bidi characters', async () => {
+    const refused = async (body: Record<string, unknown>, field: string, method = 'POST') => {
+      const r = await h.request(method, '/api/admin/goods', { token: adminToken, body });
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.body.code).toBe('VALIDATION');
+      expect(Object.keys(r.body.fields)).toEqual([field]);
+      return String(r.body.fields[field]);
+    };
+    const tooEarly = await refused(saleBody({ startAt: '0001-01-01T00:00:00.000Z' }), 'startAt');
+    expect(tooEarly).toContain('2000-01-01');
+    expect(tooEarly).toContain('2100-01-01');
+    await refused(saleBody({ endAt: '9999-12-31T23:59:59.000Z' }), 'endAt');
+    await refused(saleBody({ name: 'Phone\u0000' }), 'name');
+    // U+202E (right-to-left override) would show "Phone 3gpj.exe" as "Phone exe.jpg3".
+    await refused(saleBody({ name: 'Phone \u202e3gpj.exe' }), 'name');
+    await refused(saleBody({ name: 'Phone\u0085' }), 'name');
+    await refused(saleBody({ description: 'Fast \u2066charger\u2069' }), 'description');
+    await refused(saleBody({ description: 'Bell\u0007' }), 'description');
+
+    const lines = await h.request('POST', '/api/admin/goods', {
+      token: adminToken,
+      body: saleBody({ name: 'Phone ②', description: 'Line one\n\tLine two' }),
+    });
+    expect(lines.status).toBe(201);
+    const id = lines.body.item.id as number;
+    expect(lines.body.item.description).toBe('Line one\n\tLine two');
+    const edit = (over: Record<string, unknown>) =>
+      h.request('PUT', `/api/admin/goods/${id}`, {
+        token: adminToken,
+        body: { ...saleBody(over), stock: undefined },
+      });
+    expect((await edit({ startAt: '1999-12-31T23:59:59.999Z' })).status).toBe(422);
+    expect((await edit({ name: 'Renamed\u200f' })).status).toBe(422);
+    expect((await edit({ endAt: '2100-01-01T00:00:00.000Z' })).status).toBe(200);
+  });
+
   it('resets stock in MySQL and Redis together and removes the round’s orders', async () => {
     const created = await h.request('POST', '/api/admin/goods', {
       token: adminToken,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -89,6 +90,64 @@ describe('the browser side', () => {
   });
 });
 
+describe('private answers', () => {
+  it('are never stored by a browser or a proxy: Koa and lean routes, answers and errors', async () => {
+    const [u] = await h.createUsers(1);
+    const [admin] = await h.createUsers(1, 'admin', 'cc');
+    if (!u || !admin) throw new Error('no users');
+    const sale = await h.createSale({ stock: 5 });
+    const answers: Array<[string, Awaited<ReturnType<typeof h.request>>]> = [];
+    const ask = async (
+      label: string,
+      method: string,
+      path: string,
+      o: Parameters<typeof h.request>[2] = {},
+    ) => {
+      const r = await h.request(method, path, o);
+      answers.push([`${label} ${r.status}`, r]);
+      return r;
+    };
+    const username = `cc${randomBytes(4).toString('hex')}`;
+    const credentials = { username, password: 'password123' };
+    await ask('register', 'POST', '/api/auth/register', { body: credentials });
+    const login = await ask('login', 'POST', '/api/auth/login', { body: credentials });
+    await ask('bad login', 'POST', '/api/auth/login', { body: { ...credentials, password: 'x' } });
+    await ask('me', 'GET', '/api/me', { token: login.body.token });
+    await ask('me without token', 'GET', '/api/me');
+    await ask('wallet', 'GET', '/api/wallet', { token: u.token });
+    await ask('captcha', 'GET', `/api/seckill/${sale.id}/captcha`, { token: u.token });
+    const path = await h.path(sale.id, u.token);
+    answers.push([`lean path ${path.status}`, path]);
+    await ask('lean order', 'POST', `/api/seckill/${sale.id}/${path.body.path}/order`, {
+      token: u.token,
+    });
+    await ask('lean bad path', 'POST', `/api/seckill/${sale.id}/${'x'.repeat(32)}/order`, {
+      token: u.token,
+    });
+    const result = await h.waitFor(
+      () => ask('lean result', 'GET', `/api/seckill/${sale.id}/result`, { token: u.token }),
+      (r) => r.body.status === 'success',
+    );
+    const orderId = String(result.body.orderId);
+    await ask('orders', 'GET', '/api/orders', { token: u.token });
+    await ask('order', 'GET', `/api/orders/${orderId}`, { token: u.token });
+    await ask('pay', 'POST', `/api/orders/${orderId}/pay`, { token: u.token });
+    await ask('cancel a paid order', 'POST', `/api/orders/${orderId}/cancel`, { token: u.token });
+    await ask('events ticket', 'POST', '/api/events/ticket', { token: u.token });
+    await ask('admin stats', 'GET', '/api/admin/stats', { token: admin.token });
+    await ask('admin as a shopper', 'GET', '/api/admin/stats', { token: u.token });
+    await ask('unknown route', 'GET', '/api/nope');
+    await ask('logout', 'POST', '/api/auth/logout', { token: login.body.token });
+
+    const labels = answers.map(([label]) => label);
+    for (const expected of ['lean path 200', 'lean order 202', 'lean bad path 403', 'pay 200'])
+      expect(labels).toContain(expected);
+    for (const [label, r] of answers) expect(r.headers['cache-control'], label).toBe('no-store');
+    // The public catalogue keeps its validator: revalidated, not kept from caches.
+    expect((await h.request('GET', '/api/goods')).headers['cache-control']).toBe('no-cache');
+  });
+});
+
 describe('logging out', () => {
   it('ends the token at once on every instance, also one started later', async () => {
     const [u] = await h.createUsers(1);
@@ -135,6 +194,71 @@ describe('logging out', () => {
       await other.close();
     }
     expect((await h.request('POST', '/api/auth/logout')).status).toBe(401);
+  });
+
+  it("ends the token's event streams on every instance, and only those", async () => {
+    const [u] = await h.createUsers(1);
+    if (!u) throw new Error('no user');
+    const other = await createServices(h.config, pino({ level: 'silent' }));
+    const server = createHttpServer(other).listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    // The same shopper logged in twice: the second login's stream outlives the first's logout.
+    const second = h.s.tokens.sign({ id: u.id, username: u.username, role: 'user' });
+    try {
+      const here = await h.openEvents(u.token);
+      const there = await h.openEvents(u.token, [], port);
+      const kept = await h.openEvents(second);
+      for (const s of [here, there, kept])
+        expect(await s.until((e) => e.type === 'hello')).toBeTruthy();
+      const ended = Promise.all([once(here.res, 'end'), once(there.res, 'end')]);
+      expect((await h.request('POST', '/api/auth/logout', { token: u.token })).status).toBe(204);
+      await ended;
+      await h.s.pushUserEvents([
+        { userId: u.id, event: { type: 'stock', goodsId: 1, stockLeft: 7 } },
+      ]);
+      expect(await kept.until((e) => e.type === 'stock')).toMatchObject({ stockLeft: 7 });
+      expect(kept.res.readableEnded).toBe(false);
+      kept.close();
+    } finally {
+      other.push.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await other.close();
+    }
+  });
+
+  it('ends a stream opened with a ticket of a token logged out before it opened', async () => {
+    const [u] = await h.createUsers(1);
+    if (!u) throw new Error('no user');
+    const ticket = await h.request('POST', '/api/events/ticket', { token: u.token });
+    expect(ticket.status).toBe(200);
+    expect((await h.request('POST', '/api/auth/logout', { token: u.token })).status).toBe(204);
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http
+        .get({ host: '127.0.0.1', port: h.port, path: `/api/events?ticket=${ticket.body.ticket}` })
+        .once('response', resolve)
+        .once('error', reject),
+    );
+    res.resume();
+    await once(res, 'end');
+  });
+
+  it("ends a stream when its account is deleted or its token expires, at the hub's sweep", async () => {
+    const [gone, kept] = await h.createUsers(2, 'user', 'swept', 0);
+    if (!gone || !kept) throw new Error('no users');
+    const goneStream = await h.openEvents(gone.token);
+    const keptStream = await h.openEvents(kept.token);
+    await keptStream.until((e) => e.type === 'hello');
+    await h.query('DELETE FROM users WHERE id = ?', [gone.id]);
+    const ended = once(goneStream.res, 'end');
+    await h.s.push.sweep();
+    await ended;
+    expect(keptStream.res.readableEnded).toBe(false);
+    // A year on, past any token's lifetime: the token has expired, and so does its stream.
+    const expired = once(keptStream.res, 'end');
+    await h.s.push.sweep(Date.now() + 365 * 24 * 3600_000);
+    await expired;
   });
 });
 

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -8,11 +9,17 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 describe('the HTTP edge', () => {
-  it('answers health and readiness', async () => {
-    expect((await h.request('GET', '/healthz')).body).toEqual({
+  it('answers health and readiness, naming the instance without its host or pid', async () => {
+    const health = await h.request('GET', '/healthz');
+    expect(health.body).toEqual({
       status: 'ok',
-      instance: expect.stringMatching(/^.+-\d+-[0-9a-f]{6}$/),
+      instance: expect.stringMatching(/^[0-9a-f]{12}$/),
     });
+    // Random bytes: neither the host name nor the pid (set apart, as it was) is in it.
+    expect(health.body.instance).not.toContain(hostname());
+    expect(health.body.instance).not.toMatch(
+      new RegExp(`(^|[^0-9a-f])${process.pid}([^0-9a-f]|$)`),
+    );
     const ready = await h.request('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ mysql: true, redis: true, rabbitmq: true });

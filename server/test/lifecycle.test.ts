@@ -5,7 +5,10 @@ import { startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: { LIMIT_ORDER_ACTION_PER_USER: '1000' } });
+  h = await startHarness({
+    // The seller chose to give new accounts ¥5,000 (nothing unless set).
+    env: { LIMIT_ORDER_ACTION_PER_USER: '1000', SIGNUP_WALLET_CREDIT: '500000' },
+  });
 });
 afterAll(() => h?.close());
 

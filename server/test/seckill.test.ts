@@ -4,7 +4,9 @@ import { startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // A sold-out flag outlasts any test here: those that count the work the flag saves do not race
+  // its expiry (1 s by default).
+  h = await startHarness({ env: { SOLD_OUT_FLAG_MS: '600000' } });
 });
 afterAll(() => h?.close());
 

@@ -6,10 +6,13 @@ import { ERRORS, type ErrorCode } from './errors.ts';
  */
 export class AppError extends Error {
   readonly status: number;
+  /** Seconds the client should wait before trying again (Retry-After), when it is known. */
+  readonly retryAfterS?: number;
   constructor(
     readonly code: ErrorCode,
     message?: string,
     readonly fields?: Record<string, string>,
+    opts: { retryAfterS?: number } = {},
   ) {
     // It becomes JSON, never a stack trace: capturing one cost more than the rest of a refused order.
     const E = Error as { stackTraceLimit?: number };
@@ -19,5 +22,6 @@ export class AppError extends Error {
     E.stackTraceLimit = limit;
     this.name = 'AppError';
     this.status = ERRORS[code].status;
+    if (opts.retryAfterS !== undefined) this.retryAfterS = opts.retryAfterS;
   }
 }

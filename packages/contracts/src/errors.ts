@@ -20,7 +20,10 @@ export const ERRORS = {
   BAD_CAPTCHA: { status: 403, message: 'The verification code is wrong or expired.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
-  USERNAME_TAKEN: { status: 409, message: 'This username is already taken.' },
+  USERNAME_TAKEN: {
+    status: 409,
+    message: 'This username, or one that looks like it, is already taken.',
+  },
   SOLD_OUT: { status: 409, message: 'Sold out.' },
   REPEAT: { status: 409, message: 'You have already bought this item.' },
   ORDER_EXPIRED: {

@@ -7,8 +7,10 @@ export const IdParam = z
   .transform(Number)
   .pipe(z.number().max(4_294_967_295, 'too large'));
 
+/** NFKC first: `ａｄｍｉｎ` is `admin`, before any other check. */
 export const Username = z
   .string()
+  .normalize('NFKC')
   .trim()
   .min(3, 'at least 3 characters')
   .max(32, 'at most 32 characters')
@@ -17,7 +19,7 @@ export const Password = z.string().min(8, 'at least 8 characters').max(72, 'at m
 
 export const RegisterBody = z.strictObject({ username: Username, password: Password });
 export const LoginBody = z.strictObject({
-  username: z.string().trim().min(1).max(32),
+  username: z.string().normalize('NFKC').trim().min(1).max(32),
   password: z.string().min(1).max(72),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
@@ -111,15 +113,47 @@ const ImageUrl = z
     error: 'a site path (/images/…) or an http(s) URL',
   });
 
+/**
+ * Text shown to others holds no control characters (C0, DEL, C1: NUL among them) and no bidi
+ * controls (U+061C, U+200E–F, U+202A–E, U+2066–9), which can make a name read as another.
+ */
+const HIDDEN = /[\p{Cc}\p{Bidi_Control}]/u;
+/** The same, with line breaks and tabs allowed: for text of several lines. */
+const HIDDEN_BUT_LINES = /(?![\n\t])[\p{Cc}\p{Bidi_Control}]/u;
+const PlainLine = z
+  .string()
+  .trim()
+  .refine((v) => !HIDDEN.test(v), {
+    error: 'must not contain control characters or text-direction marks',
+  });
+const PlainText = z
+  .string()
+  .trim()
+  .refine((v) => !HIDDEN_BUT_LINES.test(v), {
+    error:
+      'must not contain control characters (line breaks and tabs are fine) or text-direction marks',
+  });
+
+/** Sale times lie in this century: year 0001 or 9999 is a typo, and MySQL and Redis misread it. */
+const SALE_TIME_MIN = Date.UTC(2000, 0, 1);
+const SALE_TIME_MAX = Date.UTC(2100, 0, 1);
+const SaleTime = z.iso.datetime({ offset: true }).refine(
+  (v) => {
+    const t = Date.parse(v);
+    return t >= SALE_TIME_MIN && t <= SALE_TIME_MAX;
+  },
+  { error: 'must be between 2000-01-01 and 2100-01-01 (UTC)' },
+);
+
 const SaleFields = {
-  name: z.string().trim().min(1).max(120),
-  description: z.string().trim().max(2000),
+  name: PlainLine.min(1).max(120),
+  description: PlainText.max(2000),
   imageUrl: ImageUrl,
   price: z.number().int().positive().max(MAX_CENTS),
   seckillPrice: z.number().int().positive().max(MAX_CENTS),
   stock: z.number().int().min(0).max(1_000_000),
-  startAt: z.iso.datetime({ offset: true }),
-  endAt: z.iso.datetime({ offset: true }),
+  startAt: SaleTime,
+  endAt: SaleTime,
   /** Omitted: off on create, unchanged on edit. */
   waitingRoom: z.boolean().optional(),
 };
@@ -225,7 +259,7 @@ export interface WalletResponse {
 }
 export const CreditBody = z.strictObject({
   amount: z.number().int().positive().max(MAX_CENTS),
-  note: z.string().trim().min(1).max(200),
+  note: PlainLine.min(1).max(200),
 });
 export type CreditBody = z.infer<typeof CreditBody>;
 export interface CreditResponse {

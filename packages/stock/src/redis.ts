@@ -91,3 +91,24 @@ export async function unlinkKeys(redis: RedisClient, keys: string[]): Promise<vo
   }
   await Promise.all(bySlot(keys).map((group) => redis.unlink(...group)));
 }
+
+/**
+ * Servers whose memory policy may evict keys: stock counters, buyer marks and results must never
+ * be evicted (a lost mark sells a unit twice), so the shop's Redis runs `maxmemory` with
+ * `maxmemory-policy noeviction` and refuses writes at its ceiling. Servers that do not let us
+ * read their configuration (CONFIG renamed away) are not listed: they cannot be checked.
+ */
+export async function evictingServers(redis: RedisClient): Promise<string[]> {
+  const servers = await keyServers(redis);
+  const found = await Promise.all(
+    servers.map(async (server) => {
+      const reply = (await server.config('GET', 'maxmemory-policy').catch(() => null)) as
+        string[] | null;
+      const policy = reply?.[1];
+      return policy && policy !== 'noeviction'
+        ? `${server.options.host}:${server.options.port} (${policy})`
+        : null;
+    }),
+  );
+  return found.filter((s): s is string => s !== null);
+}

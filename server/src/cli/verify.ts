@@ -14,7 +14,7 @@ async function main() {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const only = args.find((a) => /^\d+$/.test(a));
-  const config = loadConfig();
+  const config = loadConfig(process.env, { secrets: false });
   const db = createPool(config.mysql, { connectionLimit: 2 });
   const redis = createRedis(config, { maxRetriesPerRequest: 1 });
   const publisher = new OrderPublisher({

@@ -25,9 +25,13 @@ const VERIFIED_MAX = 50_000;
 /**
  * Signs and verifies HS256 tokens. The secret becomes a KeyObject once: handed a string,
  * jsonwebtoken builds a new key on every verify, which costs more than the rest of an order.
+ * A token must carry `exp`, `jti`, a known role and a user id; the previous secret of a rotation
+ * (JWT_SECRET_PREVIOUS) verifies what it signed, never signs, and only tokens that end within one
+ * token lifetime from now.
  */
 export class TokenService {
   private readonly key: KeyObject;
+  private readonly previousKey: KeyObject | null;
   /** Token → its user and expiry (ms); only tokens that passed `jwt.verify` get in. */
   private readonly verified = new Map<string, { user: AuthUser; expMs: number }>();
   /** Logged-out token ids → their expiry (ms): refused until then, forgotten after. */
@@ -36,8 +40,11 @@ export class TokenService {
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
+    previousSecret = '',
   ) {
+    if (!secret) throw new Error('TokenService needs a secret');
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.previousKey = previousSecret ? createSecretKey(Buffer.from(previousSecret, 'utf8')) : null;
   }
 
   sign(user: PublicUser): string {
@@ -69,22 +76,41 @@ export class TokenService {
     for (const [token, v] of this.verified) if (v.expMs <= now) this.verified.delete(token);
   }
 
-  private verifySignature(token: string): AuthUser {
+  private claimsOf(token: string): jwt.JwtPayload {
+    const check = (key: KeyObject) => jwt.verify(token, key, { algorithms: ['HS256'] });
     let claims: jwt.JwtPayload | string;
     try {
-      claims = jwt.verify(token, this.key, { algorithms: ['HS256'] });
+      claims = check(this.key);
+    } catch (err) {
+      if (!this.previousKey || !(err instanceof jwt.JsonWebTokenError)) throw err;
+      if (err.message !== 'invalid signature') throw err;
+      claims = check(this.previousKey);
+      if (typeof claims === 'string' || typeof claims.exp !== 'number') throw err;
+      // The old secret's tokens end within one lifetime of the rotation, whatever they claim.
+      if (claims.exp * 1000 > Date.now() + this.ttlSeconds * 1000) throw err;
+    }
+    if (typeof claims === 'string') throw new Error('not an object');
+    return claims;
+  }
+
+  private verifySignature(token: string): AuthUser {
+    let claims: jwt.JwtPayload;
+    try {
+      claims = this.claimsOf(token);
     } catch {
       throw new AppError('TOKEN_INVALID');
     }
-    if (typeof claims === 'string') throw new AppError('TOKEN_INVALID');
     const id = Number(claims.sub);
     const role = Role.safeParse(claims.role);
     if (!Number.isSafeInteger(id) || id <= 0 || !role.success || typeof claims.name !== 'string') {
       throw new AppError('TOKEN_INVALID');
     }
-    const expMs = typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity;
-    // Every token carries an id, so that a logout can end it.
-    if (typeof claims.jti !== 'string') throw new AppError('TOKEN_INVALID');
+    // Every token ends, and carries an id so that a logout can end it sooner.
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+      throw new AppError('TOKEN_INVALID');
+    const expMs = claims.exp * 1000;
+    if (typeof claims.jti !== 'string' || claims.jti.length === 0 || claims.jti.length > 64)
+      throw new AppError('TOKEN_INVALID');
     const jti = claims.jti;
     const user: AuthUser = Object.freeze({ id, name: claims.name, role: role.data, jti, expMs });
     if (this.verified.size >= VERIFIED_MAX) {

@@ -18,6 +18,12 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   501: 'METHOD_NOT_ALLOWED',
 };
 
+/** Redis refused a write because it is at `maxmemory` (policy noeviction). */
+export function isRedisOutOfMemory(err: unknown): boolean {
+  const message = (err as { message?: unknown })?.message;
+  return typeof message === 'string' && message.startsWith('OOM ');
+}
+
 /** Any error as the API answers it: a status and `{ code, message }`, never a stack trace. */
 export function toErrorBody(err: unknown): {
   status: number;
@@ -29,10 +35,18 @@ export function toErrorBody(err: unknown): {
     if (err.fields) body.fields = err.fields;
     return { status: err.status, body, unexpected: false };
   }
+  // The password-hash pool is full (a crowd or a flood at the door): busy, try again shortly.
   if (err instanceof HashQueueFull)
     return {
-      status: 429,
-      body: { code: 'RATE_LIMITED', message: 'Too many logins at once; please try again.' },
+      status: 503,
+      body: { code: 'RETRY', message: 'Too many logins at once; please try again in a moment.' },
+      unexpected: false,
+    };
+  // Redis at its memory ceiling refuses writes (noeviction): nothing was reserved, try again.
+  if (isRedisOutOfMemory(err))
+    return {
+      status: 503,
+      body: { code: 'RETRY', message: ERRORS.RETRY.message },
       unexpected: false,
     };
   const status = (err as { status?: unknown })?.status;
@@ -58,8 +72,8 @@ export function errorMiddleware(log: Logger): Middleware {
       if (unexpected) log.error({ err, method: ctx.method, url: ctx.url }, 'request failed');
       ctx.status = status;
       ctx.body = body;
-      if (status === 503) ctx.set('Retry-After', '1');
-      if (status === 429) ctx.set('Retry-After', '1');
+      const wait = err instanceof AppError && err.retryAfterS ? err.retryAfterS : 1;
+      if (status === 503 || status === 429) ctx.set('Retry-After', String(wait));
     }
   };
 }

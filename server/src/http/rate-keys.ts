@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { addressKey } from './client-ip.ts';
 
 declare module 'koa' {
   interface DefaultState {
@@ -7,6 +8,10 @@ declare module 'koa' {
   }
 }
 
-/** Rate-limit keys: the client's address (none for the load-test crowd) or the acting user. */
-export const byIp = (ctx: Context) => (ctx.state.loadtest ? null : ctx.ip);
-export const byUser = (ctx: Context) => (ctx.state.user ? String(ctx.state.user.id) : ctx.ip);
+/**
+ * Rate-limit keys: the client's address (an IPv6 client's /64; none for the load-test crowd) or
+ * the acting user. Both are bounded in size whatever the client sends (see client-ip.ts).
+ */
+export const byIp = (ctx: Context) => (ctx.state.loadtest ? null : addressKey(ctx.ip));
+export const byUser = (ctx: Context) =>
+  ctx.state.user ? String(ctx.state.user.id) : addressKey(ctx.ip);

@@ -23,11 +23,30 @@ export class RedisLimiter implements Limiter {
 
   async hit(name: string, id: string, limit: Limit): Promise<boolean> {
     if (limit.max === 0) return true;
-    const key = `${this.prefix}rl:${name}:${id}`;
+    return (await this.count(name, id, limit.windowMs)) <= limit.max;
+  }
+
+  /** Counts one hit for `id` in a window of `windowMs` and returns the window's count. */
+  count(name: string, id: string, windowMs: number): Promise<number> {
     const run = (this.redis as unknown as { skWindow(k: string, ms: number): Promise<number> })
       .skWindow;
-    const count = await run.call(this.redis, key, limit.windowMs);
-    return count <= limit.max;
+    return run.call(this.redis, this.key(name, id), windowMs);
+  }
+
+  /** The window's count and the ms until it ends, without counting. */
+  async peek(name: string, id: string): Promise<{ count: number; ttlMs: number }> {
+    const key = this.key(name, id);
+    const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    return { count: Number(count ?? 0), ttlMs: Math.max(0, ttl) };
+  }
+
+  /** Ends `id`'s window now. */
+  async reset(name: string, id: string): Promise<void> {
+    await this.redis.del(this.key(name, id));
+  }
+
+  private key(name: string, id: string) {
+    return `${this.prefix}rl:${name}:${id}`;
   }
 }
 

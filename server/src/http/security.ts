@@ -5,9 +5,11 @@ import type { Middleware } from 'koa';
  * The browser's side of security, through helmet: scripts only from the origin (the built SPA has
  * no inline script), no framing, no referrer across origins, no sniffing. Styles allow inline
  * attributes because Element Plus positions popups with them; sale images may be https URLs.
+ * And no API answer is stored by a browser or a proxy unless its route says otherwise (the public
+ * catalogue does): most depend on who asks or carry a token, errors too.
  */
 export function securityHeaders(): Middleware {
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -27,4 +29,8 @@ export function securityHeaders(): Middleware {
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
+  return (ctx, next) => {
+    if (ctx.path.startsWith('/api/') || ctx.path === '/api') ctx.set('Cache-Control', 'no-store');
+    return headers(ctx, next);
+  };
 }

@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.ts';
 import { rateLimit } from '../http/rate-limit.ts';
 import type { Services } from '../services.ts';
 import { byIp } from '../http/rate-keys.ts';
+import { addressKey } from '../http/client-ip.ts';
 
 // Verifying against this when the user does not exist keeps the timing of both failures alike.
 let noSuchUserHash: Promise<string> | null = null;
@@ -34,14 +35,30 @@ export function authRoutes(s: Services): Router {
 
   r.post('/api/auth/login', rateLimit(s.redisLimiter, 'login', limits.login, byIp), async (ctx) => {
     const body = parse(LoginBody, ctx.request.body);
-    const found = await s.users.findByUsername(body.username);
-    const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash()));
-    if (!found || !ok) throw new AppError('BAD_CREDENTIALS');
+    const attempt = { account: body.username, address: addressKey(ctx.ip) };
+    // Locked accounts and addresses are refused here, before a user lookup or a hash.
+    let found: Awaited<ReturnType<typeof s.users.findByUsername>> | undefined;
+    const lookup = async () => (found ??= await s.users.findByUsername(body.username));
+    const priority = await s.loginGuard.admit(attempt, async () => (await lookup()) !== null);
+    const user = await s.loginGuard.hashing(attempt, async () => {
+      const row = await lookup();
+      const ok = await verifyPassword(
+        body.password,
+        row?.passwordHash ?? (await dummyHash()),
+        priority,
+      );
+      return ok ? row : null;
+    });
+    if (!user) {
+      await s.loginGuard.failed(attempt);
+      throw new AppError('BAD_CREDENTIALS');
+    }
+    await s.loginGuard.succeeded(attempt);
     // Hashes from before today's parameters are upgraded now, while the password is at hand.
-    if (needsRehash(found.passwordHash))
-      await s.users.setPasswordHash(found.id, await hashPassword(body.password));
-    const user: PublicUser = { id: found.id, username: found.username, role: found.role };
-    ctx.body = { token: s.tokens.sign(user), user } satisfies AuthResponse;
+    if (needsRehash(user.passwordHash))
+      await s.users.setPasswordHash(user.id, await hashPassword(body.password, priority));
+    const me: PublicUser = { id: user.id, username: user.username, role: user.role };
+    ctx.body = { token: s.tokens.sign(me), user: me } satisfies AuthResponse;
   });
 
   r.post('/api/auth/logout', requireUser(s.tokens), async (ctx) => {

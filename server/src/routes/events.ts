@@ -28,7 +28,9 @@ export function eventRoutes(s: Services): Router {
     requireLiveUser(s.tokens, (id) => s.users.account(id)),
     rateLimit(s.redisLimiter, 'events', s.config.limits.events, byUser),
     async (ctx) => {
-      const ticket = await s.push.issueTicket(currentUser(ctx.state).id);
+      const me = currentUser(ctx.state);
+      if (!me.jti || me.expMs === undefined) throw new AppError('TOKEN_INVALID');
+      const ticket = await s.push.issueTicket({ userId: me.id, jti: me.jti, expMs: me.expMs });
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { ticket, expiresInMs: s.config.eventsTicketTtlMs } satisfies EventTicketResponse;
     },
@@ -36,10 +38,10 @@ export function eventRoutes(s: Services): Router {
 
   r.get('/api/events', async (ctx) => {
     const q = parse(StreamQuery, { ...ctx.query });
-    const userId = await s.push.redeemTicket(q.ticket);
-    if (userId === null)
+    const owner = await s.push.redeemTicket(q.ticket);
+    if (owner === null)
       throw new AppError('TOKEN_INVALID', 'This stream ticket is used or expired.');
-    const room = s.push.canOpen(userId);
+    const room = s.push.canOpen(owner.userId);
     if (room !== 'opened')
       throw new AppError('RATE_LIMITED', 'Too many open event streams; close one and retry.');
     ctx.req.socket.setTimeout(0);
@@ -50,10 +52,17 @@ export function eventRoutes(s: Services): Router {
     ctx.set('Cache-Control', 'no-store, no-transform');
     ctx.set('X-Accel-Buffering', 'no');
     const out = new PassThrough();
-    const close = s.push.open(userId, [...new Set(q.goods)], out);
+    const close = s.push.open(owner, [...new Set(q.goods)], out);
     ctx.req.on('close', close);
     out.on('close', close);
     ctx.body = out;
+    // A logout between the ticket and now was announced before this stream was known: ask once,
+    // after registering it, so that a logout after the question reaches it the usual way.
+    void s.revocations.isRevoked(owner.jti).then(
+      (revoked) => revoked && s.push.endToken(owner.jti),
+      // Redis away: the stream ends, and the browser asks for a ticket again.
+      () => s.push.endToken(owner.jti),
+    );
   });
 
   return r;

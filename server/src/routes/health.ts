@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import Router from '@koa/router';
 import type { Services } from '../services.ts';
 
 /**
  * Names this process, so an operator (or a test) behind a load balancer sees which instance
- * answered: the host (a container's id under Docker), the pid, and random bytes, since two
- * containers both run as pid 1 and a restarted process may get an old pid back.
+ * answered: random bytes drawn at start, unique per process (two containers both run as pid 1, a
+ * restarted process may get an old pid back) and telling an outsider nothing of the host or pid.
  */
-export const INSTANCE_ID = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+export const INSTANCE_ID = randomBytes(6).toString('hex');
 
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
   return Promise.race([

@@ -17,16 +17,28 @@ export interface PushOptions {
   stockIntervalMs: number;
   /** A comment line this often keeps proxies from closing an idle stream. */
   heartbeatMs?: number;
+  /** Whether the account still exists: asked for every stream's shopper at each heartbeat. */
+  accountLive?: (userId: number) => Promise<boolean>;
 }
 
-interface Stream {
+/** Whose a stream is: the shopper and the token its ticket was issued for. */
+export interface StreamOwner {
   userId: number;
+  /** The token's id: its logout ends the stream. */
+  jti: string;
+  /** The token's expiry (ms): the stream ends with it. */
+  expMs: number;
+}
+
+interface Stream extends StreamOwner {
   goods: number[];
   out: Writable;
   /** Not yet told the stock of the sales it watches. */
   fresh: boolean;
   /** What pushes computed elsewhere (the waiting room) last sent it, by their own keys. */
   memo: Map<string, unknown>;
+  /** Takes it out of the hub (once); the connection's end calls it too. */
+  close: () => void;
 }
 
 /** A stream watching a sale, as pushes computed outside the hub see it. */
@@ -38,6 +50,8 @@ export interface Watcher {
 
 /** A stream that stopped reading holds at most this much before it is dropped. */
 const MAX_BUFFERED = 64 * 1024;
+/** Accounts asked about at once by a sweep (one query each, with the account loader). */
+const ACCOUNTS_PER_SWEEP_STEP = 200;
 
 export type OpenResult = 'opened' | 'full' | 'user_full';
 
@@ -45,15 +59,19 @@ export type OpenResult = 'opened' | 'full' | 'user_full';
  * Server-Sent Events for shoppers, on every instance at once: events for a shopper travel over
  * Redis pub/sub (one channel; each instance forwards to the streams it holds), and every instance
  * pushes the stock of the sales its streams watch when it moves. Streams are opened with a
- * single-use ticket, since EventSource cannot send an Authorization header.
+ * single-use ticket, since EventSource cannot send an Authorization header. A stream lives no
+ * longer than the token its ticket was issued for: its logout, its expiry, or its account's
+ * deletion ends it.
  */
 export class PushHub {
   private readonly byUser = new Map<number, Set<Stream>>();
+  private readonly byToken = new Map<string, Set<Stream>>();
   private readonly byGoods = new Map<number, Set<Stream>>();
   private readonly lastStock = new Map<number, number>();
   private readonly channel: string;
   private timers: NodeJS.Timeout[] = [];
   private polling = false;
+  private sweeping = false;
   private streams = 0;
 
   constructor(
@@ -75,7 +93,10 @@ export class PushHub {
     });
     await this.sub.subscribe(this.channel);
     const stockTimer = setInterval(() => void this.pushStock(), this.o.stockIntervalMs);
-    const heartbeat = setInterval(() => this.heartbeat(), this.o.heartbeatMs ?? 25_000);
+    const heartbeat = setInterval(() => {
+      this.heartbeat();
+      void this.sweep();
+    }, this.o.heartbeatMs ?? 25_000);
     stockTimer.unref();
     heartbeat.unref();
     this.timers = [stockTimer, heartbeat];
@@ -85,16 +106,19 @@ export class PushHub {
     return `${this.o.prefix}sk:ticket:${ticket}`;
   }
 
-  async issueTicket(userId: number): Promise<string> {
+  async issueTicket(owner: StreamOwner): Promise<string> {
     const ticket = randomBytes(24).toString('base64url');
-    await this.redis.set(this.ticketKey(ticket), String(userId), 'PX', this.o.ticketTtlMs);
+    const value = `${owner.userId} ${owner.jti} ${owner.expMs}`;
+    await this.redis.set(this.ticketKey(ticket), value, 'PX', this.o.ticketTtlMs);
     return ticket;
   }
 
-  /** The ticket's shopper, once: a second use, or an expired ticket, gets null. */
-  async redeemTicket(ticket: string): Promise<number | null> {
-    const userId = await this.redis.getdel(this.ticketKey(ticket));
-    return userId ? Number(userId) : null;
+  /** The ticket's shopper and token, once: a second use, or an expired ticket, gets null. */
+  async redeemTicket(ticket: string): Promise<StreamOwner | null> {
+    const value = await this.redis.getdel(this.ticketKey(ticket));
+    const [userId, jti, expMs] = (value ?? '').split(' ');
+    if (!userId || !jti || !expMs) return null;
+    return { userId: Number(userId), jti, expMs: Number(expMs) };
   }
 
   canOpen(userId: number): OpenResult {
@@ -104,24 +128,66 @@ export class PushHub {
   }
 
   /** Registers an open stream; `close` is returned for when the connection ends. */
-  open(userId: number, goods: number[], out: Writable): () => void {
-    const stream: Stream = { userId, goods, out, fresh: goods.length > 0, memo: new Map() };
+  open(owner: StreamOwner, goods: number[], out: Writable): () => void {
+    const { userId, jti, expMs } = owner;
+    let closed = false;
+    const stream: Stream = {
+      userId,
+      jti,
+      expMs,
+      goods,
+      out,
+      fresh: goods.length > 0,
+      memo: new Map(),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        this.streams -= 1;
+        remove(this.byUser, userId, stream);
+        remove(this.byToken, jti, stream);
+        for (const id of goods) {
+          remove(this.byGoods, id, stream);
+          if (!this.byGoods.has(id)) this.lastStock.delete(id);
+        }
+      },
+    };
     add(this.byUser, userId, stream);
+    add(this.byToken, jti, stream);
     for (const id of goods) add(this.byGoods, id, stream);
     this.streams += 1;
     out.write(`retry: 2000\n\n`);
     send(stream, { type: 'hello', serverTime: new Date().toISOString() });
-    let closed = false;
-    return () => {
-      if (closed) return;
-      closed = true;
-      this.streams -= 1;
-      remove(this.byUser, userId, stream);
-      for (const id of goods) {
-        remove(this.byGoods, id, stream);
-        if (!this.byGoods.has(id)) this.lastStock.delete(id);
+    return stream.close;
+  }
+
+  /** Ends the streams opened with a token (its logout, heard from any instance). */
+  endToken(jti: string) {
+    for (const s of [...(this.byToken.get(jti) ?? [])]) end(s);
+  }
+
+  /**
+   * Ends the streams whose token has expired, and with `accountLive`, those whose account is
+   * gone. Run at each heartbeat; the accounts are asked a batch at a time, not all at once.
+   */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const streams of [...this.byUser.values()])
+      for (const s of [...streams]) if (s.expMs <= now) end(s);
+    const accountLive = this.o.accountLive;
+    if (!accountLive || this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const users = [...this.byUser.keys()];
+      for (let i = 0; i < users.length; i += ACCOUNTS_PER_SWEEP_STEP) {
+        const step = users.slice(i, i + ACCOUNTS_PER_SWEEP_STEP);
+        // MySQL away: the streams stay open, and the next sweep asks again.
+        const live = await Promise.all(step.map((id) => accountLive(id).catch(() => true)));
+        step.forEach((id, j) => {
+          if (!live[j]) for (const s of [...(this.byUser.get(id) ?? [])]) end(s);
+        });
       }
-    };
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   /** The streams on this instance watching a sale. */
@@ -192,6 +258,12 @@ export class PushHub {
     this.timers = [];
     for (const streams of this.byUser.values()) for (const s of streams) s.out.end();
   }
+}
+
+/** Takes a stream out of the hub and ends it: the browser's EventSource then asks for a ticket. */
+function end(s: Stream) {
+  s.close();
+  s.out.end();
 }
 
 function send(s: Stream, e: ShopEvent) {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { AdminUser, PublicUser, Role } from '@seckill/contracts';
-import { inTransaction, postEntries } from '@seckill/db';
+import { inTransaction, postEntries, usernameSkeleton } from '@seckill/db';
 
 export interface UserRow extends PublicUser {
   passwordHash: string;
@@ -59,8 +59,9 @@ export class UserStore {
   }
 
   /**
-   * Returns null when the username is taken (the unique key decides, not a prior SELECT). A new
-   * account starts with `signupCents` in its wallet, recorded in the ledger.
+   * Returns null when the username is taken, or looks like a taken one (its skeleton is): the
+   * unique keys decide, not a prior SELECT. A new account starts with `signupCents` in its
+   * wallet, recorded in the ledger.
    */
   async create(
     username: string,
@@ -70,8 +71,8 @@ export class UserStore {
     try {
       return await inTransaction(this.db, async (tx) => {
         const [res] = await tx.execute<ResultSetHeader>(
-          "INSERT INTO users (username, password_hash, role) VALUES (?, ?, 'user')",
-          [username, passwordHash],
+          "INSERT INTO users (username, username_skeleton, password_hash, role) VALUES (?, ?, ?, 'user')",
+          [username, usernameSkeleton(username), passwordHash],
         );
         if (signupCents > 0)
           await postEntries(tx, [{ userId: res.insertId, amount: signupCents, kind: 'signup' }]);

@@ -1,5 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstEvents, requestFrom, startBalancer, type Balancer, type Logged } from './balancer.ts';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  firstEvents,
+  requestFrom,
+  shoppersThroughFront,
+  startBalancer,
+  type Balancer,
+  type Logged,
+} from './balancer.ts';
 import {
   expectMidBurst,
   expectSoldExactly,
@@ -25,11 +32,11 @@ let lb: Balancer;
 beforeAll(async () => {
   stack = await startStack();
   await stack.startConsumer();
-  // Behind nginx, as scripts/cluster.sh starts them: per-IP limits read X-Forwarded-For.
+  // Behind nginx, as scripts/cluster.sh starts them: X-Forwarded-For believed from nginx alone.
   apis = await Promise.all(
     Array.from({ length: INSTANCES }, () =>
       stack.startApi({
-        TRUST_PROXY: '1',
+        TRUST_PROXY: '127.0.0.1',
         HOST: '127.0.0.1',
         LIMIT_LOGIN_PER_IP: String(LOGIN_PER_IP),
       }),
@@ -105,8 +112,11 @@ describe('scenario: an API instance is SIGKILLed mid-burst behind nginx', () => 
     const victim = apis[1] as Proc;
     const victimAddr = `127.0.0.1:${victim.port}`;
     let logAtKill = 0;
-    // The shoppers know one address, nginx's; nginx knows the instances.
-    const crowd = await runCrowd(stack, goodsId, users, () => [lb.port], {
+    // The shoppers know one address, nginx's; nginx knows the instances. Through the front door
+    // there is no load-test key: they answer captchas.
+    const front = shoppersThroughFront(stack, users);
+    onTestFinished(() => front.close());
+    const crowd = await runCrowd(front.stack, goodsId, users, () => [lb.port], {
       concurrency: CONCURRENCY,
       fault: {
         name: 'API SIGKILL behind nginx',

@@ -4,9 +4,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, portOpen, REPO_ROOT } from '@seckill/test-stack';
+import { freePort, portOpen } from '@seckill/test-stack';
+import { NGINX, renderClusterConf } from '../cluster/nginx-conf.ts';
+import type { Stack } from './stack.ts';
 
-export const NGINX = '/usr/sbin/nginx';
+export { NGINX };
 /** What nginx logs of each request here: which instances it tried, and what each answered. */
 const LOG_FORMAT = `'$request_method $uri $status "$upstream_addr" "$upstream_status"'`;
 
@@ -43,21 +45,13 @@ export async function startBalancer(apiPorts: number[]): Promise<Balancer> {
   await mkdir(join(dir, 'web'));
   await writeFile(join(dir, 'web', 'index.html'), '<!doctype html><title>Seckill</title>\n');
   const port = await freePort();
-  const template = await readFile(join(REPO_ROOT, 'deploy/nginx/cluster.conf.template'), 'utf8');
-  const servers = apiPorts
-    .map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`)
-    .join('\n');
-  const conf = template
-    .replace('@PID@', join(dir, 'nginx.pid'))
-    .replace('@WORKERS@', '2')
-    .replace(
-      '@ACCESS_LOG@',
-      `log_format balancer ${LOG_FORMAT};\n    access_log access.log balancer;`,
-    )
-    .replace('@SERVERS@', servers)
-    .replace('@LISTEN@', `127.0.0.1:${port}`)
-    .replace('@WEB_ROOT@', join(dir, 'web'))
-    .replace('@SECKILL_CONF@', join(REPO_ROOT, 'deploy/nginx/seckill.conf'));
+  const conf = renderClusterConf({
+    dir,
+    listen: `127.0.0.1:${port}`,
+    apiPorts,
+    accessLog: `log_format balancer ${LOG_FORMAT};\n    access_log access.log balancer;`,
+    webRoot: join(dir, 'web'),
+  });
   await writeFile(join(dir, 'nginx.conf'), conf);
 
   let out = '';
@@ -171,4 +165,52 @@ export function firstEvents(
       if (!req.destroyed) reject(err);
     });
   });
+}
+
+/**
+ * The stack's requests as shoppers make them through the front door, for `runCrowd`: nginx drops
+ * the load-test key, so each shopper answers the captcha (its answer put in Redis just before, as
+ * if read from the picture), and the shoppers come from 16 loopback addresses (127.0.0.2–17), at
+ * most 32 connections each: nginx's per-address limit (limit_conn) is not what the crowd meets.
+ */
+export function shoppersThroughFront(
+  stack: Stack,
+  users: Array<{ id: number; token: string }>,
+): { stack: Stack; close(): void } {
+  const idOf = new Map(users.map((u) => [u.token, u.id]));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const CAPTCHA = 'abcd';
+  async function request(port: number, method: string, path: string, token?: string) {
+    const userId = (token && idOf.get(token)) || 0;
+    const pathOf = /^\/api\/seckill\/(\d+)\/path$/.exec(path);
+    if (pathOf) await stack.stock.storeCaptcha(Number(pathOf[1]), userId, CAPTCHA, 120_000);
+    const payload = pathOf ? JSON.stringify({ captcha: CAPTCHA }) : undefined;
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (payload) headers['content-type'] = 'application/json';
+    const localAddress = `127.0.0.${2 + (userId % 16)}`;
+    return new Promise<{ status: number; body: any }>((resolve) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, method, path, headers, agent, localAddress },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            let body: any = text;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              // not JSON
+            }
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
+      req.on('error', () => resolve({ status: 0, body: { code: 'NO_ANSWER' } }));
+      req.setTimeout(15_000, () => req.destroy());
+      req.end(payload);
+    });
+  }
+  return { stack: { ...stack, request }, close: () => agent.destroy() };
 }

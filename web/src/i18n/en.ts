@@ -13,7 +13,7 @@ const errors: Record<AnyErrorCode, string> = {
   BAD_CAPTCHA: 'The code is wrong or has expired. A new one is shown; please try again.',
   NOT_FOUND: 'Not found.',
   METHOD_NOT_ALLOWED: 'That is not possible here.',
-  USERNAME_TAKEN: 'This username is already taken; choose another one.',
+  USERNAME_TAKEN: 'This username, or one that looks like it, is already taken; choose another one.',
   SOLD_OUT: 'Sold out.',
   REPEAT: 'You have already bought this item.',
   ORDER_EXPIRED: 'The time to pay for this order ran out; the item went back on sale.',

@@ -14,7 +14,7 @@ const errors: Record<AnyErrorCode, string> = {
   BAD_CAPTCHA: '验证码错误或已过期，已为你换了一张，请重试。',
   NOT_FOUND: '未找到。',
   METHOD_NOT_ALLOWED: '此处不支持该操作。',
-  USERNAME_TAKEN: '该用户名已被占用，请换一个。',
+  USERNAME_TAKEN: '该用户名（或与之形似的用户名）已被占用，请换一个。',
   SOLD_OUT: '已售罄。',
   REPEAT: '你已经购买过该商品。',
   ORDER_EXPIRED: '该订单已超过支付时限，商品已重新开售。',

@@ -21,16 +21,24 @@ if meta[3] == '1' then
     return -7
   end
 end
-if ARGV[5] ~= '1' then
+local captcha = ARGV[5] ~= '1'
+if captcha then
   local answer = redis.call('HGET', KEYS[1], 'a')
   if not answer then return -6 end
   if answer ~= ARGV[1] then
     if redis.call('HINCRBY', KEYS[1], 'n', 1) >= tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) end
     return -6
   end
-  redis.call('DEL', KEYS[1])
 end
-if redis.call('HEXISTS', KEYS[4], ARGV[6]) == 1 then return -2 end
-if tonumber(stock) <= 0 then return 0 end
+-- A right answer is used up. The SET goes before that DEL: Redis refuses it at its memory ceiling
+-- (the first write decides for the whole script), and the captcha is then still good.
+local outcome = 1
+if redis.call('HEXISTS', KEYS[4], ARGV[6]) == 1 then outcome = -2
+elseif tonumber(stock) <= 0 then outcome = 0 end
+if outcome ~= 1 then
+  if captcha then redis.call('DEL', KEYS[1]) end
+  return outcome
+end
 redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
+if captcha then redis.call('DEL', KEYS[1]) end
 return 1
