@@ -108,6 +108,7 @@ export function renderHtml(r: BenchReport): string {
     byPhase.set(e.phase, list);
   }
   const titles: Record<string, string> = {
+    durable: 'The durable limit (node:http + Lua + grouped publish + bare consumer)',
     crowd: 'The crowd (path → order → result)',
     orders: 'Order requests, fresh path each',
     late: 'Late orders after sell-out',
@@ -136,6 +137,7 @@ tr.miss td{background:#fee2e2}tr.met td{background:#dcfce7}
 <h1>Seckill bench</h1>
 <p>${esc(r.generatedAt)} · ${r.machine.cpus} CPU (${esc(r.machine.cpuModel)}) · Node ${esc(r.machine.node)} · ${esc(JSON.stringify(r.options))}</p>
 ${r.orderRatio !== null ? `<p><b>orderRatio</b> (order req/s ÷ baseline req/s): <b>${r.orderRatio}</b></p>` : ''}
+${r.durableLimitRatio ? `<p><b>durableLimitRatio</b> (order phase ÷ durable limit): accepted <b>${r.durableLimitRatio.accepted ?? 'n/a'}</b> · durable <b>${r.durableLimitRatio.durable ?? 'n/a'}</b></p>` : ''}
 ${r.durableOrdersPerSec !== null ? `<p><b>durableOrdersPerSec</b> (orders committed in MySQL per second of the order phase): <b>${r.durableOrdersPerSec}</b> · <b>lastCommitLagMs</b> (last accepted order → its commit): <b>${r.lastCommitLagMs ?? 'n/a'}</b></p>` : ''}
 ${targets ? `<h2>Targets</h2><table><tr><th>target</th><th>value</th><th>goal</th><th></th></tr>${targets}</table>` : ''}
 <h2>Summary</h2>

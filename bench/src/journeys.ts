@@ -1,5 +1,6 @@
 import type { BenchUser } from './fixtures.ts';
 import type { Connection, Shot } from './load.ts';
+import { orderShot, pathShot, resultShot } from './shots.ts';
 
 /** How long a shopper waits between two polls of a queued order. */
 export const POLL_MS = 100;
@@ -68,24 +69,9 @@ export function shopperCrowd(
 
 /** shopperCrowd's journeys, with shoppers (and each one's sale) from `supply` (the soak's endless one). */
 export function shopperJourneys(supply: ShopperSupply, outcomes: Outcomes): () => Connection {
-  const pathShot = (s: Shopper): Shot => ({
-    kind: 'path',
-    method: 'POST',
-    path: `/api/seckill/${s.goodsId}/path`,
-    token: s.user.token,
-  });
-  const orderShot = (s: Shopper): Shot => ({
-    kind: 'order',
-    method: 'POST',
-    path: `/api/seckill/${s.goodsId}/${s.path}/order`,
-    token: s.user.token,
-  });
-  const resultShot = (s: Shopper): Shot => ({
-    kind: 'result',
-    method: 'GET',
-    path: `/api/seckill/${s.goodsId}/result`,
-    token: s.user.token,
-  });
+  const pathOf = (s: Shopper): Shot => pathShot(s.goodsId, s.user.token);
+  const orderOf = (s: Shopper): Shot => orderShot('order', s.goodsId, s.path ?? '', s.user.token);
+  const resultOf = (s: Shopper): Shot => resultShot(s.goodsId, s.user.token);
 
   return () => {
     let active: Shopper | null = null;
@@ -105,17 +91,17 @@ export function shopperJourneys(supply: ShopperSupply, outcomes: Outcomes): () =
         const head = waiting[0];
         if (head && head.due <= Date.now()) {
           polled = waiting.shift() ?? null;
-          return resultShot(head);
+          return resultOf(head);
         }
-        if (active) return active.path ? orderShot(active) : pathShot(active);
+        if (active) return active.path ? orderOf(active) : pathOf(active);
         const next = supply();
         if (next) {
           active = { ...next, tries: 0, polls: 0, due: 0 };
-          return pathShot(active);
+          return pathOf(active);
         }
         if (head) {
           polled = waiting.shift() ?? null;
-          return resultShot(head);
+          return resultOf(head);
         }
         return null;
       },

@@ -111,7 +111,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
                 sent = shot;
                 const headers: Record<string, string> = { ...base, ...shot.headers };
                 if (shot.token) headers.authorization = `Bearer ${shot.token}`;
-                if (shot.body !== undefined) headers['content-type'] = 'application/json';
+                if (shot.body !== undefined) headers['content-type'] ??= 'application/json';
                 return { ...req, method: shot.method, path: shot.path, headers, body: shot.body };
               },
               onResponse: (s: number, b: string) => {

@@ -16,6 +16,7 @@ import { measureBaseline } from './phases/baseline.ts';
 import type { Bench } from './phases/context.ts';
 import { runCrowd } from './phases/crowd.ts';
 import { measureDrain } from './phases/drain.ts';
+import { measureDurableLimit } from './phases/durable.ts';
 import { clusterPlan, formatInstances, type InstanceRow } from './phases/instances.ts';
 import { prepareWebDist, runSoak, type WebDist } from './phases/soak.ts';
 import { measureRoom } from './phases/room.ts';
@@ -98,6 +99,18 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     : null;
   if (crowd) log(`crowd: ${JSON.stringify(crowd.outcomes)}`);
 
+  // Right before the order phase it is compared with; on the bench's own stack only (it makes a
+  // table of its own in the bench's database).
+  const durableLimit =
+    has('orders') && baseline && b.stack.target.own
+      ? await measureDurableLimit(b, baselineToken)
+      : null;
+  if (durableLimit) {
+    log(
+      `durable limit: ${Math.round(durableLimit.rps)} req/s, p99 ${durableLimit.p99} ms, durable ` +
+        `${Math.round(durableLimit.durable.durableOrdersPerSec)} orders/s`,
+    );
+  }
   const orders =
     has('orders') && baseline ? await measureOrders(b, baseline.rps * ORDER_SIZING) : null;
   if (orders) {
@@ -150,6 +163,7 @@ async function fullRun(b: Bench): Promise<BenchReport> {
   const consistency = await settleAll(b);
   const notes: string[] = [];
   if (orders) notes.push(...orderNotes('the order phase', orders, opts));
+  if (durableLimit) notes.push(...orderNotes('the durable limit', durableLimit, opts));
   for (const [name, s] of streams
     ? Object.entries({ without: streams.without, with: streams.with })
     : []) {
@@ -171,6 +185,7 @@ async function fullRun(b: Bench): Promise<BenchReport> {
     settings: b.stack.settings,
     baseline,
     baselineRuns,
+    durableLimit,
     crowdWarmup,
     crowd,
     orders,

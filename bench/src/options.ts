@@ -60,7 +60,7 @@ and queues, all removed afterwards).
                      REDIS_URL, AMQP_URL, SECKILL_PREFIX as that app has them)
   --cold             no warm-up before the crowd: it meets an API whose code has not run yet
   --phases LIST      some of baseline,crowd,orders,late,streams,drain,room (all); orders, late and
-                     streams need baseline
+                     streams need baseline; orders brings the durable limit (own stack only)
   --profile DIR      run the bench's API under node --cpu-prof, profiles into DIR
   --soak DURATION    only the soak: a steady mixed load for DURATION (90s, 20m, 1h; a bare
                      number is seconds) with the web build served, the API's and consumer's

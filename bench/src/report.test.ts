@@ -169,6 +169,51 @@ describe('durable orders, path ratio and the matrix', () => {
     expect(text).toContain('whole-stack CPU 310 µs per accepted order');
   });
 
+  it('holds the order phase to the durable limit, accepted and durable rates both', () => {
+    const r = assembleReport({
+      ...parts,
+      baseline: stats(20_000, 10),
+      durableLimit: {
+        ...stats(16_000, 20, { '202 queued': 160_000 }),
+        cpuUs: { bench: 60, baseline: 70, 'baseline consumer': 30, total: 160 },
+        durable: durable({ durableOrdersPerSec: 15_000, cpuUsPerAccepted: 160 }),
+      },
+      orders: { ...stats(13_000, 40, { '202 queued': 130_000 }), durable: durable() },
+    });
+    expect(r.durableLimitRatio).toEqual({ accepted: 0.813, durable: 0.8 });
+    expect(r.durableLimit?.durableOrdersPerSec).toBe(15_000);
+    expect(r.endpoints.map((e) => e.name)).toEqual(['durable limit', 'order requests']);
+    const met = Object.fromEntries(r.targets.map((t) => [t.name, [t.value, t.goal, t.met]]));
+    expect(met['order requests vs the durable limit (accepted rate ratio)']).toEqual([
+      0.813,
+      '≥ 0.8',
+      true,
+    ]);
+    expect(met['order requests vs the durable limit (durable rate ratio)']).toEqual([
+      0.8,
+      '≥ 0.8',
+      true,
+    ]);
+    expect(met['order requests vs baseline (rps ratio)']).toEqual([0.65, '≥ 0.45', true]);
+    expect(JSON.parse(JSON.stringify(r))).toMatchObject({
+      durableLimitRatio: { accepted: 0.813, durable: 0.8 },
+    });
+    const text = formatReport(r);
+    expect(text).toMatch(/durable limit\s+160,000\s+16,000\s+0\.80×/);
+    expect(text).toContain(
+      'durable limit: 16,000 req/s (0.80× baseline), accepted 13,000/s, p99 20.0 ms · durable 15,000 orders/s',
+    );
+    expect(text).toContain('whole-stack CPU 160 µs per accepted order');
+    expect(text).toContain(
+      'order requests ÷ durable limit (durableLimitRatio): accepted 0.81×, durable 0.80×',
+    );
+    expect(text).toMatch(/phase\s+bench\s+baseline\s+baseline consumer\s+total/);
+    expect(renderHtml(r)).toContain('<b>durableLimitRatio</b>');
+    // Without the order phase there is nothing to hold to it.
+    const alone = assembleReport({ ...parts, durableLimit: r.endpoints[0]?.stats });
+    expect(alone.durableLimitRatio).toBeNull();
+  });
+
   it('fails the commit-lag target past a second, and says when orders per message were not seen', () => {
     const r = assembleReport({
       ...parts,
@@ -337,12 +382,12 @@ describe('text and HTML', () => {
       late: { ...stats(25_000, 10), cpuUs: cpu({ bench: 75, api: 60 }) },
     });
     expect(r.cpuBudgets.map((b) => [b.name, b.allowedUs, b.restUs, b.apiBudgetUs])).toEqual([
-      ['order requests', 300, 180, 120],
+      ['order requests', 400, 180, 220],
       ['late orders', 120, 75, 45],
     ]);
     const text = formatReport(r);
     expect(text).toContain('what each rate target leaves the API');
-    expect(text).toContain('order requests ≥ 0.6×: the whole stack may use 300 µs per answer');
+    expect(text).toContain('order requests ≥ 0.45×: the whole stack may use 400 µs per answer');
     expect(text).toContain('leaving the API 45 µs — it used 60');
     // Without a CPU table (another machine's URL), nothing is worked out.
     const bare = assembleReport({

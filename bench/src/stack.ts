@@ -43,9 +43,21 @@ export interface PublishCounts {
   orders: number;
 }
 
-/** Preloaded into the bench's own API: prints its publisher's counters (see probe.ts). */
-const PROBE = pathToFileURL(fileURLToPath(new URL('./probe.ts', import.meta.url))).href;
+/** Preloaded into the bench's own API (and the durable limit's server): prints its publisher's counters (see probe.ts). */
+export const PROBE = pathToFileURL(fileURLToPath(new URL('./probe.ts', import.meta.url))).href;
 const PROBE_LINE = '{"benchProbe":';
+
+/** The counters of one probe line; null for any other line (or a partial one). */
+export function probeCounts(line: string): PublishCounts | null {
+  if (!line.startsWith(PROBE_LINE)) return null;
+  try {
+    const { benchProbe: p } = JSON.parse(line) as { benchProbe: PublishCounts };
+    return Number.isFinite(p.messages) && Number.isFinite(p.orders) ? p : null;
+  } catch {
+    // not a whole probe line: the next one says the same and more
+    return null;
+  }
+}
 
 /** A child process of the bench, with the tail of its output kept for error messages. */
 export function startChild(
@@ -240,13 +252,7 @@ export class Stack {
   }
 
   private readProbe(line: string) {
-    if (!line.startsWith(PROBE_LINE)) return;
-    try {
-      const { benchProbe: p } = JSON.parse(line) as { benchProbe: PublishCounts };
-      if (Number.isFinite(p.messages) && Number.isFinite(p.orders)) this.published = p;
-    } catch {
-      // not a whole probe line: the next one says the same and more
-    }
+    this.published = probeCounts(line) ?? this.published;
   }
 
   /**

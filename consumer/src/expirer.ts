@@ -2,12 +2,14 @@ import { expireOrders, overdueOrders, returnedAmong, returnToSale } from '@secki
 import type { StockStore, UserEvent } from '@seckill/stock';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
+import type { Retrying } from './retrying.ts';
 
 export interface ExpirerOptions {
   db: Pool;
   stock: StockStore;
   log: Logger;
-  retrying: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+  /** The consumer's retry policy (retrying.ts). */
+  retrying: Retrying;
   onStockReturned: (goodsId: number) => void;
   onUserEvents: (events: UserEvent[]) => void;
   sweepGraceMs: number;

@@ -2,6 +2,7 @@ import {
   apiRegister,
   captchaAnswer,
   createSale,
+  editSale,
   expect,
   shot,
   signIn,
@@ -9,7 +10,10 @@ import {
   userIdOf,
 } from '../src/fixtures.ts';
 
+/** The seconds the page is watched counting down. */
 const OPENS_IN_MS = 8_000;
+/** Where the sale starts on the server: never by itself during the test, however slow. */
+const STARTS_IN_MS = 3600_000;
 
 test('a sale counts down to its opening without a reload, then sells with the real captcha', async ({
   page,
@@ -21,8 +25,11 @@ test('a sale counts down to its opening without a reload, then sells with the re
     stock: 3,
     price: 25900,
     seckillPrice: 9900,
-    startAt: new Date(Date.now() + OPENS_IN_MS).toISOString(),
+    startAt: new Date(Date.now() + STARTS_IN_MS).toISOString(),
+    endAt: new Date(Date.now() + 2 * STARTS_IN_MS).toISOString(),
   });
+  // The page's clock is the test's: every second the countdown shows is one the test stepped.
+  await page.clock.install();
   await signIn(page, shopper);
   await page.goto(`/goods/${sale.id}`);
 
@@ -35,6 +42,17 @@ test('a sale counts down to its opening without a reload, then sells with the re
   await expect(page.getByTestId('buy-button')).toBeDisabled();
   await expect(page.getByTestId('buy-button')).toHaveText('Not started yet');
   await expect(page.getByTestId('captcha-img')).toHaveCount(0);
+  const remaining = async () => Number(await countdown.getAttribute('data-remaining'));
+  /** Moves the page's clock half a second at a time (no second skipped) until it shows `n`. */
+  const stepTo = async (n: number) => {
+    while ((await remaining()) > n) await page.clock.runFor(500);
+  };
+  // The page's clock paused and moved on to OPENS_IN_MS before the start. Its reads of the sale
+  // fail meanwhile (as offline): each would set its clock back to the server's, an hour before.
+  const salePath = `**/api/goods/${sale.id}`;
+  await page.route(salePath, (route) => route.abort('aborted'));
+  await page.clock.pauseAt(Date.now() + 500);
+  await page.clock.fastForward(((await remaining()) - OPENS_IN_MS / 1000) * 1000);
   // Every value the countdown shows from here on, recorded in the page (the test's own timing
   // cannot miss one). Anything that reloads the page loses the record.
   const start = await page.evaluate(() => {
@@ -53,12 +71,18 @@ test('a sale counts down to its opening without a reload, then sells with the re
   const first = Number(start.split(':')[1]);
   expect(first).toBeGreaterThan(1);
   expect(first).toBeLessThanOrEqual(OPENS_IN_MS / 1000);
-  const remaining = async () => Number(await countdown.getAttribute('data-remaining'));
-  await expect.poll(remaining, { intervals: [100] }).toBeLessThan(first);
+  await stepTo(first - 1);
+  expect(await remaining()).toBeLessThan(first);
   await shot(page, 'detail-countdown');
 
-  // Zero: the sale opens on its own, the clock now counts to the end, the buy area appears.
-  await expect(countdown).toHaveAttribute('data-phase', 'active', { timeout: OPENS_IN_MS + 5_000 });
+  // Zero: the server opens the sale (moved to now) as the page's clock reaches it; the page reads
+  // it, the clock now counts to the end, the buy area appears.
+  await stepTo(1);
+  await editSale(request, sale, { startAt: new Date().toISOString() });
+  await page.unroute(salePath);
+  await page.clock.runFor(1000);
+  await page.clock.resume();
+  await expect(countdown).toHaveAttribute('data-phase', 'active');
   await expect(countdown).toContainText('Ends in');
   expect(await remaining()).toBeGreaterThan(3000);
   await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'active');

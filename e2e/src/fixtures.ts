@@ -7,7 +7,7 @@ import {
   type BrowserContext,
   type Page,
 } from '@playwright/test';
-import type { AuthResponse, Order, Sale } from '@seckill/contracts';
+import type { AuthResponse, Order, Sale, SaleUpdateBody } from '@seckill/contracts';
 import { createRedis, saleKeys, type RedisClient } from '@seckill/stock';
 import { BASE_URL, E2E } from './env.ts';
 
@@ -140,6 +140,35 @@ export async function createSale(
     },
   });
   expect(r.status()).toBe(201);
+  return ((await r.json()) as { item: Sale }).item;
+}
+
+/**
+ * Edits a sale as the admin does (all its details, these changed): e.g. moves its start to now
+ * once the test is ready for it, so a sale never starts while a slow machine is still setting up.
+ */
+export async function editSale(
+  request: APIRequestContext,
+  sale: Sale,
+  changes: Partial<SaleUpdateBody>,
+): Promise<Sale> {
+  const { name, description, imageUrl, price, seckillPrice, startAt, endAt, waitingRoom } = sale;
+  const data: SaleUpdateBody = {
+    name,
+    description,
+    imageUrl,
+    price,
+    seckillPrice,
+    startAt,
+    endAt,
+    waitingRoom,
+    ...changes,
+  };
+  const r = await request.put(`/api/admin/goods/${sale.id}`, {
+    headers: bearer(await adminToken(request)),
+    data,
+  });
+  expect(r.status(), await r.text()).toBe(200);
   return ((await r.json()) as { item: Sale }).item;
 }
 

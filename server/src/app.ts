@@ -13,14 +13,11 @@ import { eventRoutes } from './routes/events.ts';
 import { goodsRoutes } from './routes/goods.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/lab.ts';
-import { byIp } from './http/rate-keys.ts';
+import { byIp, loadtestKeyMatches } from './http/rate-keys.ts';
 import { clientAddress } from './http/client-ip.ts';
 import { orderRoutes } from './routes/orders.ts';
-import { pathRouteDeps, seckillRoutes } from './routes/seckill.ts';
-import { loadtestKeyMatches } from './http/lean.ts';
-import { leanOrderRoute } from './http/order-route.ts';
-import { leanPathRoute } from './http/path-route.ts';
-import { leanResultRoute } from './http/result-route.ts';
+import { seckillRoutes } from './routes/seckill.ts';
+import { saleEdge } from './http/edge.ts';
 import type { Services } from './services.ts';
 import { serveWeb } from './web.ts';
 
@@ -64,7 +61,6 @@ export function buildApp(s: Services): Koa {
     healthRoutes,
     authRoutes,
     goodsRoutes,
-    seckillRoutes,
     orderRoutes,
     eventRoutes,
     adminRoutes,
@@ -77,24 +73,20 @@ export function buildApp(s: Services): Koa {
   return app;
 }
 
-/** The HTTP server: the order and path POSTs and the result poll take lean routes; the rest, Koa. */
+/** The HTTP server: every /api/seckill/* route through its one edge; the rest, Koa. */
 export function createHttpServer(s: Services): http.Server {
   const koa = buildApp(s).callback();
-  const order = leanOrderRoute({ ...s, orderLimit: s.config.limits.order }, s.log);
-  const path = leanPathRoute(
-    {
-      ...pathRouteDeps(s),
-      shedder: s.shedder,
-      loadtestKey: s.config.loadtestKey,
-      bodyLimit: BODY_LIMIT,
-      metrics: s.metrics,
-    },
-    s.log,
-  );
-  const result = leanResultRoute(s, s.log);
+  const sale = saleEdge(seckillRoutes(s), {
+    shedder: s.shedder,
+    trustProxy: s.config.trustProxy,
+    loadtestKey: s.config.loadtestKey,
+    bodyLimit: BODY_LIMIT,
+    metrics: s.metrics,
+    log: s.log,
+  });
   // Timeouts are enforced on this interval (Node's default, 30 s, would make "10 s" mean 40).
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    if (!order(req, res) && !path(req, res) && !result(req, res)) void koa(req, res);
+    if (!sale(req, res)) void koa(req, res);
   });
   // A client that opens a connection and sends its request slowly, or never, is cut off soon:
   // idle half-open requests must not pile up (Node's defaults wait 60 s and 5 min).

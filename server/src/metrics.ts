@@ -4,12 +4,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { OrderObserver } from './seckill/place-order.ts';
 import type { SaleCatalog } from './seckill/catalog.ts';
 
-/** The order route's pattern, the label of both the lean route and Koa's. */
-export const ORDER_ROUTE = '/api/seckill/:goodsId/:path/order';
-/** The path POST's route pattern (a metrics label; Koa's route and the lean route alike). */
-export const PATH_ROUTE = '/api/seckill/:goodsId/path';
-/** The result poll, on its lean route and on Koa's. */
-export const RESULT_ROUTE = '/api/seckill/:goodsId/result';
 /** Every path no route matched: one label, however many raw URLs. */
 export const UNMATCHED_ROUTE = 'unmatched';
 const STOCK_SAMPLE_MS = 2000;
@@ -124,10 +118,10 @@ export class ApiMetrics implements OrderObserver {
     s.seconds.observe((performance.now() - startedAt) / 1000);
   }
 
-  /** An answered order request (either route): counted as a request and in the live view. */
-  orderAnswered(status: number, code: string | undefined, startedAt: number): void {
+  /** An answered order request (`route`, its pattern): counted as a request and in the live view. */
+  orderAnswered(route: string, status: number, code: string | undefined, startedAt: number): void {
     const ms = performance.now() - startedAt;
-    const s = this.seriesOf(ORDER_ROUTE, 'POST', status);
+    const s = this.seriesOf(route, 'POST', status);
     s.count.inc();
     s.seconds.observe(ms / 1000);
     const result = status === 202 ? 'accepted' : code === 'SOLD_OUT' ? 'soldOut' : 'other';

@@ -49,7 +49,7 @@ export interface Services {
   /** Failed logins per account and address, checked before any password is hashed. */
   loginGuard: LoginGuard;
   localLimiter: LocalLimiter;
-  /** Global load shedding of this instance, for Koa and the lean order route alike. */
+  /** Global load shedding of this instance, for Koa and the sale's edge alike. */
   shedder: LoadShedder;
   payments: PaymentProvider;
   push: PushHub;

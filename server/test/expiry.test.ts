@@ -6,18 +6,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSale } from '../src/seckill/consistency.ts';
 import { startHarness, type Harness } from './harness.ts';
 
-// Orders here have 1.5 s to be paid; the sweeper is slow so that the message path is what expires.
+/** The harness of the describe that runs: each starts its own. */
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    env: {
-      PAYMENT_TIMEOUT_MS: '1500',
-      EXPIRY_SWEEP_INTERVAL_MS: '3600000',
-      EVENTS_STOCK_INTERVAL_MS: '100',
-    },
+/**
+ * Orders have 1.5 s to be paid, for the tests of the deadline; the sweeper is slow so that the
+ * message path is what expires. The other tests pay or cancel after the result, and would race
+ * so short a deadline: their orders keep the default deadline, minutes away.
+ */
+function harnessFor(paymentTimeoutMs: number | null) {
+  beforeAll(async () => {
+    h = await startHarness({
+      env: {
+        ...(paymentTimeoutMs === null ? {} : { PAYMENT_TIMEOUT_MS: String(paymentTimeoutMs) }),
+        EXPIRY_SWEEP_INTERVAL_MS: '3600000',
+        EVENTS_STOCK_INTERVAL_MS: '100',
+      },
+    });
   });
-});
-afterAll(() => h?.close());
+  afterAll(() => h?.close());
+}
 
 type User = Awaited<ReturnType<Harness['createUsers']>>[number];
 
@@ -32,7 +39,12 @@ async function buy(goodsId: number, u: User): Promise<string> {
 
 const orderOf = (u: User, id: string) => h.request('GET', `/api/orders/${id}`, { token: u.token });
 
+const openStream = (token: string, goods: number[] = [], port?: number) =>
+  h.openEvents(token, goods, port);
+
 describe('payment deadlines', () => {
+  harnessFor(1500);
+
   it('expire an unpaid order through RabbitMQ and put its unit back for the next shopper', async () => {
     const sale = await h.createSale({ stock: 1 });
     const [u, v] = await h.createUsers(2);
@@ -68,13 +80,21 @@ describe('payment deadlines', () => {
     const amqp = (await import('amqplib')).default;
     const conn = await amqp.connect(h.config.amqpUrl);
     const ch = await conn.createChannel();
-    const before = (await ch.checkQueue(expiryDelay)).messageCount;
+    // The earlier tests' deadlines have all come and gone, so the next message to wait for one is
+    // this order's (counting on one still there would race its deadline).
+    await h.waitFor(
+      async () => [
+        (await h.query("SELECT id FROM orders WHERE status = 'pending_payment'")).length,
+        (await ch.checkQueue(expiryDelay)).messageCount,
+      ],
+      (waiting) => waiting.every((n) => n === 0),
+    );
     const id = await buy(sale.id, u);
     // As if the broker had lost the message: drop everything waiting for a deadline, once this
     // order's message is among it (it may still be gathering with others, deadlines.ts).
     await h.waitFor(
       () => ch.checkQueue(expiryDelay),
-      (q) => q.messageCount > before,
+      (q) => q.messageCount > 0,
     );
     await ch.purgeQueue(expiryDelay);
     await conn.close();
@@ -104,12 +124,29 @@ describe('payment deadlines', () => {
     expect(pay.body.code).toBe('ORDER_EXPIRED');
     expect(await h.query('SELECT id FROM wallet_entries WHERE order_id = ?', [id])).toHaveLength(0);
   });
+
+  it('pushes the expiry, and opens only with a fresh ticket', async () => {
+    const sale = await h.createSale({ stock: 1 });
+    const [u] = await h.createUsers(1);
+    if (!u) throw new Error('no user');
+    const s = await openStream(u.token);
+    const id = await buy(sale.id, u);
+    expect(await s.until((e) => e.type === 'order' && e.status === 'expired')).toMatchObject({
+      orderId: id,
+    });
+    s.close();
+    const reused = await h.request('GET', `/api/events?ticket=${s.ticket}`);
+    expect(reused.status).toBe(401);
+    expect(reused.body.code).toBe('TOKEN_INVALID');
+    expect((await h.request('GET', '/api/events?ticket=short')).status).toBe(422);
+    expect((await h.request('GET', '/api/events')).status).toBe(422);
+    expect((await h.request('POST', '/api/events/ticket')).status).toBe(401);
+  });
 });
 
-const openStream = (token: string, goods: number[] = [], port?: number) =>
-  h.openEvents(token, goods, port);
-
 describe('the event stream', () => {
+  harnessFor(null);
+
   it('pushes the result, the payment and the stock to the shopper', async () => {
     const sale = await h.createSale({ stock: 3 });
     const [u, v] = await h.createUsers(2);
@@ -141,24 +178,6 @@ describe('the event stream', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(s.events.filter((e) => e.type === 'result')).toHaveLength(1);
     s.close();
-  });
-
-  it('pushes the expiry, and opens only with a fresh ticket', async () => {
-    const sale = await h.createSale({ stock: 1 });
-    const [u] = await h.createUsers(1);
-    if (!u) throw new Error('no user');
-    const s = await openStream(u.token);
-    const id = await buy(sale.id, u);
-    expect(await s.until((e) => e.type === 'order' && e.status === 'expired')).toMatchObject({
-      orderId: id,
-    });
-    s.close();
-    const reused = await h.request('GET', `/api/events?ticket=${s.ticket}`);
-    expect(reused.status).toBe(401);
-    expect(reused.body.code).toBe('TOKEN_INVALID');
-    expect((await h.request('GET', '/api/events?ticket=short')).status).toBe(422);
-    expect((await h.request('GET', '/api/events')).status).toBe(422);
-    expect((await h.request('POST', '/api/events/ticket')).status).toBe(401);
   });
 
   it('reaches a stream held by another instance', async () => {

@@ -23,15 +23,15 @@ async function captchaAnswer(goodsId: number, userId: number, token: string) {
 const askPath = (goodsId: number, token: string, captcha: string) =>
   h.request('POST', `/api/seckill/${goodsId}/path`, { token, body: { captcha } });
 
-/** A path POST whose body comes chunked: the lean route leaves it to Koa's route. */
-function chunkedPath(goodsId: number, token: string | undefined, body: string) {
-  return new Promise<{ status: number; code: unknown; path: unknown }>((resolve, reject) => {
+/** A POST whose JSON body comes chunked (no length declared). */
+function chunked(path: string, token: string | undefined, body: string) {
+  return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
     const req = http.request(
       {
         host: '127.0.0.1',
         port: h.port,
         method: 'POST',
-        path: `/api/seckill/${goodsId}/path`,
+        path,
         headers: {
           'content-type': 'application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -42,7 +42,7 @@ function chunkedPath(goodsId: number, token: string | undefined, body: string) {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const b = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-          resolve({ status: res.statusCode ?? 0, code: b.code, path: b.path });
+          resolve({ status: res.statusCode ?? 0, body: b });
         });
       },
     );
@@ -52,87 +52,97 @@ function chunkedPath(goodsId: number, token: string | undefined, body: string) {
   });
 }
 
-describe("the path request, on the lean route and on Koa's", () => {
-  it('answers alike, check for check', async () => {
+describe("the sale's one door", () => {
+  it('reads every body a client may send the path route, and refuses the rest by code', async () => {
     const sale = await h.createSale();
-    const users = await h.createUsers(4);
-    const [a, b, c, d] = users;
-    if (!a || !b || !c || !d) throw new Error('no users');
-    const lean = async (token: string | undefined, raw: string) => {
-      const r = await h.request('POST', `/api/seckill/${sale.id}/path`, {
-        raw,
-        token,
-        headers: { 'content-type': 'application/json' },
-      });
-      return { status: r.status, code: r.body.code, path: r.body.path };
-    };
-    const cases: Array<[string, string | undefined, string]> = [
-      ['no token', undefined, '{"captcha":"abcd"}'],
-      ['bad token', 'abc.def.ghi', '{"captcha":"abcd"}'],
-      ['broken JSON', a.token, '{"captcha":'],
-      ['unknown field', a.token, '{"captcha":"abcd","x":1}'],
-      ['no captcha asked for', a.token, '{"captcha":"abcd"}'],
+    const users = await h.createUsers(3);
+    const [a, b, c] = users;
+    if (!a || !b || !c) throw new Error('no users');
+    const url = `/api/seckill/${sale.id}/path`;
+    const raw = (token: string | undefined, body: string, type = 'application/json') =>
+      h.request('POST', url, { raw: body, token, headers: { 'content-type': type } });
+    const cases: Array<[string, Promise<{ status: number; body: any }>, number, string]> = [
+      ['no token', raw(undefined, '{"captcha":"abcd"}'), 401, 'UNAUTHORIZED'],
+      ['bad token', raw('abc.def.ghi', '{"captcha":"abcd"}'), 401, 'TOKEN_INVALID'],
+      ['broken JSON', raw(a.token, '{"captcha":'), 422, 'INVALID_JSON'],
+      ['broken JSON, chunked', chunked(url, a.token, '{"captcha":'), 422, 'INVALID_JSON'],
+      ['unknown field', raw(a.token, '{"captcha":"abcd","x":1}'), 422, 'VALIDATION'],
+      ['no body', h.request('POST', url, { token: a.token }), 422, 'VALIDATION'],
+      [
+        'another type',
+        raw(a.token, '<captcha/>', 'application/xml'),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      ['too large', raw(a.token, `{"captcha":"${'x'.repeat(20_000)}"}`), 413, 'PAYLOAD_TOO_LARGE'],
+      ['no captcha asked for', raw(a.token, '{"captcha":"abcd"}'), 403, 'BAD_CAPTCHA'],
     ];
-    for (const [name, token, raw] of cases) {
-      const [x, y] = [await lean(token, raw), await chunkedPath(sale.id, token, raw)];
-      expect(x, name).toEqual(y);
-      expect(x.status, name).toBeGreaterThanOrEqual(400);
+    for (const [name, answer, status, code] of cases) {
+      const r = await answer;
+      expect([r.status, r.body.code], name).toEqual([status, code]);
     }
-    // The right answer opens a path on both routes (one shopper each).
-    for (const [u, send] of [
-      [b, (raw: string) => lean(b.token, raw)],
-      [c, (raw: string) => chunkedPath(sale.id, c.token, raw)],
-    ] as const) {
-      const answer = await captchaAnswer(sale.id, u.id, u.token);
-      const ok = await send(JSON.stringify({ captcha: answer }));
+    // The right answer opens a path, whichever way the body comes.
+    const viaLength = await raw(
+      b.token,
+      JSON.stringify({ captcha: await captchaAnswer(sale.id, b.id, b.token) }),
+    );
+    const viaChunks = await chunked(
+      url,
+      c.token,
+      JSON.stringify({ captcha: await captchaAnswer(sale.id, c.id, c.token) }),
+    );
+    for (const ok of [viaLength, viaChunks]) {
       expect(ok.status).toBe(200);
-      expect(ok.path).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(ok.body.path).toMatch(/^[A-Za-z0-9_-]{32}$/);
     }
-    // Another content type is Koa's to refuse, whichever way it comes.
-    const xml = await h.request('POST', `/api/seckill/${sale.id}/path`, {
-      raw: '<captcha/>',
-      token: d.token,
-      headers: { 'content-type': 'application/xml' },
-    });
-    expect([xml.status, xml.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
   });
-});
 
-describe("the result poll, on the lean route and on Koa's", () => {
-  it('answers alike, from no order to a written one', async () => {
-    const sale = await h.createSale({ stock: 2 });
+  it("takes the order as the shop's browser sends it ({} as JSON), with or without a body", async () => {
+    const sale = await h.createSale({ stock: 5 });
+    const [a, b] = await h.createUsers(2);
+    if (!a || !b) throw new Error('no users');
+    const order = async (token: string, opts: { body?: unknown; raw?: string }) => {
+      const p = await h.path(sale.id, token);
+      return h.request('POST', `/api/seckill/${sale.id}/${p.body.path}/order`, { token, ...opts });
+    };
+    const browser = await order(a.token, { body: {} });
+    expect([browser.status, browser.body]).toEqual([202, { status: 'queued' }]);
+    const bodyless = await order(b.token, {});
+    expect([bodyless.status, bodyless.body]).toEqual([202, { status: 'queued' }]);
+  });
+
+  it('answers with the headers of every API answer, 405 for another method, 404 elsewhere', async () => {
+    const sale = await h.createSale();
     const [u] = await h.createUsers(1);
     if (!u) throw new Error('no user');
-    const url = `/api/seckill/${sale.id}/result`;
-    // With a declared (empty) body the lean route leaves the GET to Koa.
-    const both = async (token: string | undefined, headers: Record<string, string> = {}) => {
-      const lean = await h.request('GET', url, { token, headers });
-      const koa = await h.request('GET', url, {
-        token,
-        headers: { ...headers, 'content-length': '0' },
-      });
-      // Each took its own way: only Koa's answer carries every one of helmet's headers.
-      expect([
-        lean.headers['x-dns-prefetch-control'],
-        koa.headers['x-dns-prefetch-control'],
-      ]).toEqual([undefined, 'off']);
-      expect([lean.status, lean.body]).toEqual([koa.status, koa.body]);
-      for (const name of ['content-type', 'cache-control', 'x-content-type-options'])
-        expect(lean.headers[name], name).toBe(koa.headers[name]);
-      return lean;
-    };
-    expect((await both(undefined)).body.code).toBe('UNAUTHORIZED');
-    expect((await both(undefined, { authorization: 'Bearer abc.def.ghi' })).body.code).toBe(
-      'TOKEN_INVALID',
-    );
-    expect((await both(u.token)).body).toEqual({ status: 'none' });
-    expect((await h.order(sale.id, u.token)).status).toBe(202);
-    const done = await h.waitFor(
-      () => both(u.token),
-      (r) => r.body.status === 'success',
-    );
-    expect(done.body.orderId).toMatch(/^[0-9]+$/);
-    expect(done.headers['cache-control']).toBe('no-store');
+    const result = await h.request('GET', `/api/seckill/${sale.id}/result`, { token: u.token });
+    const me = await h.request('GET', '/api/me', { token: u.token });
+    expect(result.body).toEqual({ status: 'none' });
+    for (const name of [
+      'content-security-policy',
+      'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+      'strict-transport-security',
+      'cache-control',
+      'content-type',
+    ])
+      expect(result.headers[name], name).toBe(me.headers[name]);
+    expect(result.headers['cache-control']).toBe('no-store');
+    // A GET that declares an empty body is the same poll.
+    const declared = await h.request('GET', `/api/seckill/${sale.id}/result`, {
+      token: u.token,
+      headers: { 'content-length': '0' },
+    });
+    expect(declared.body).toEqual({ status: 'none' });
+    const wrong = await h.request('GET', `/api/seckill/${sale.id}/path`, { token: u.token });
+    expect([wrong.status, wrong.body.code, wrong.headers.allow]).toEqual([
+      405,
+      'METHOD_NOT_ALLOWED',
+      'POST',
+    ]);
+    const unknown = await h.request('GET', `/api/seckill/${sale.id}/nothing`, { token: u.token });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
   });
 });
 

@@ -6,6 +6,7 @@ import { runLoad, type Connection, type Shot } from '../load.ts';
 import type { Options } from '../options.ts';
 import type { Stack } from '../stack.ts';
 import { Recorder } from '../stats.ts';
+import { pathShot } from '../shots.ts';
 
 /** What every phase works with. */
 export interface Bench {
@@ -39,13 +40,7 @@ export async function issuePaths(
       if (!w) return null;
       const ref = i;
       i += 1;
-      return {
-        kind: 'path',
-        method: 'POST',
-        path: `/api/seckill/${w.goodsId}/path`,
-        token: w.user.token,
-        ref,
-      };
+      return pathShot(w.goodsId, w.user.token, ref);
     },
     answered(shot, status, body) {
       const path = (body as { path?: unknown } | null)?.path;

@@ -1,12 +1,13 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { BenchUser } from '../fixtures.ts';
-import { fromList, cycling, runLoad, type Shot } from '../load.ts';
+import { fromList, cycling, runLoad } from '../load.ts';
 import { withProgress } from '../progress.ts';
 import { Recorder, round, type EndpointStats } from '../stats.ts';
 import { issuePaths, sleep, waitForQueueEmpty, type Bench } from './context.ts';
+import { orderShot } from '../shots.ts';
 
 /** The answer of an accepted order. */
-const ACCEPTED = '202 queued';
+export const ACCEPTED = '202 queued';
 
 /** What the order phase made durable: its orders as MySQL has them, on MySQL's clock. */
 export interface DurableFigures {
@@ -40,8 +41,14 @@ export interface DurableFigures {
 
 export type OrderStats = EndpointStats & { durable: DurableFigures };
 
+/** MySQL's clock − the bench's (ms), and half the round trip it was read in. */
+export interface ClockReading {
+  offsetMs: number;
+  halfRttMs: number;
+}
+
 /** MySQL's clock − the bench's, at the midpoint of one `SELECT NOW(3)`. */
-async function mysqlOffset(b: Bench): Promise<{ offsetMs: number; halfRttMs: number }> {
+export async function mysqlOffset(b: Bench): Promise<ClockReading> {
   const t0 = Date.now();
   const [rows] = await b.stack.db.query<RowDataPacket[]>(
     'SELECT UNIX_TIMESTAMP(NOW(3)) * 1000 AS now',
@@ -50,13 +57,16 @@ async function mysqlOffset(b: Bench): Promise<{ offsetMs: number; halfRttMs: num
   return { offsetMs: Number(rows[0]?.now) - (t0 + t1) / 2, halfRttMs: (t1 - t0) / 2 };
 }
 
-/** The phase's orders in MySQL: how many, how many committed in [from, to], the last commit (MySQL clock, ms). */
-async function commitsOf(b: Bench, sales: number[], from: number, to: number) {
+/**
+ * The phase's orders in MySQL: how many, how many committed in [from, to], the last commit (MySQL
+ * clock, ms). `table`: the product's orders, or the durable limit's own (phases/durable.ts).
+ */
+async function commitsOf(b: Bench, sales: number[], from: number, to: number, table = 'orders') {
   const [rows] = await b.stack.db.query<RowDataPacket[]>(
     `SELECT COUNT(*) AS n,
             COALESCE(SUM(UNIX_TIMESTAMP(committed_at) * 1000 BETWEEN ? AND ?), 0) AS in_window,
             UNIX_TIMESTAMP(MAX(committed_at)) * 1000 AS last
-     FROM orders WHERE goods_id IN (?)`,
+     FROM ${table} WHERE goods_id IN (?)`,
     [from, to, sales],
   );
   const r = rows[0];
@@ -68,12 +78,18 @@ async function commitsOf(b: Bench, sales: number[], from: number, to: number) {
 }
 
 /** Waits until `wanted` orders of these sales are in MySQL (or nothing moved for 30 s). */
-async function waitForCommits(b: Bench, title: string, sales: number[], wanted: number) {
+export async function waitForCommits(
+  b: Bench,
+  title: string,
+  sales: number[],
+  wanted: number,
+  table = 'orders',
+) {
   await withProgress(title, wanted, async (tick) => {
     let seen = -1;
     let movedAt = Date.now();
     for (;;) {
-      const { committed } = await commitsOf(b, sales, 0, 0);
+      const { committed } = await commitsOf(b, sales, 0, 0, table);
       tick(committed);
       if (committed >= wanted) return;
       if (committed !== seen) {
@@ -87,13 +103,6 @@ async function waitForCommits(b: Bench, title: string, sales: number[], wanted: 
 
 /** Sales one shopper orders from in the order phase: within the per-user limits (10 per 10 s). */
 const SALES_PER_SHOPPER = 4;
-
-const orderShot = (kind: string, goodsId: number, path: string, token: string): Shot => ({
-  kind,
-  method: 'POST',
-  path: `/api/seckill/${goodsId}/${path}/order`,
-  token,
-});
 
 /** What the streams phase does around an order measurement (see measureOrders). */
 export interface OrderRunOptions {
@@ -158,33 +167,67 @@ export async function measureOrders(
 
   const accepted = stats.answers[ACCEPTED] ?? 0;
   let published: DurableFigures['published'] = null;
-  if (published0 && published1) {
-    const messages = published1.messages - published0.messages;
-    const orders = published1.orders - published0.orders;
-    published = {
-      messages,
-      orders,
-      ordersPerMessage: messages > 0 ? round(orders / messages, 2) : null,
-    };
-  }
+  if (published0 && published1) published = publishedBetween(published0, published1);
   // The requests still in flight when the time was up got no answer, but their orders were
   // published all the same (the probe counts them): the last commit is the last of those too.
   const toWrite = Math.max(accepted, published?.orders ?? 0);
   await waitForCommits(b, `${label}: orders into MySQL`, sales, toWrite);
   await waitForQueueEmpty(b, `${label}: consumer catching up`);
 
-  // The window and the last accepted answer, moved onto MySQL's clock.
+  const durable = await durableFigures(b, {
+    kind: 'order',
+    recorder,
+    stats,
+    clocks: [clock0, clock1],
+    sales,
+    published,
+  });
+  if (durable.committed < accepted) {
+    b.log(`  ${label}: only ${durable.committed} of ${accepted} accepted orders reached MySQL`);
+  }
+  return { ...stats, durable };
+}
+
+/** Messages and orders a publisher sent between two readings of its counters. */
+export function publishedBetween(
+  before: { messages: number; orders: number },
+  after: { messages: number; orders: number },
+): NonNullable<DurableFigures['published']> {
+  const messages = after.messages - before.messages;
+  const orders = after.orders - before.orders;
+  return { messages, orders, ordersPerMessage: messages > 0 ? round(orders / messages, 2) : null };
+}
+
+/**
+ * What a load of order requests (recorded under `kind`) made durable: its orders in `table` once
+ * written, with the window and the last accepted answer moved onto MySQL's clock by the mean of
+ * the two clock readings taken right before and after it.
+ */
+export async function durableFigures(
+  b: Bench,
+  o: {
+    kind: string;
+    recorder: Recorder;
+    stats: EndpointStats;
+    clocks: [ClockReading, ClockReading];
+    sales: number[];
+    table?: string;
+    published: DurableFigures['published'];
+  },
+): Promise<DurableFigures> {
+  const [clock0, clock1] = o.clocks;
   const offset = (clock0.offsetMs + clock1.offsetMs) / 2;
   const uncertainty =
     Math.max(clock0.halfRttMs, clock1.halfRttMs) + Math.abs(clock0.offsetMs - clock1.offsetMs) / 2;
-  const span = recorder.span('order');
-  const lastAccepted = recorder.lastAnswered('order', ACCEPTED);
+  const span = o.recorder.span(o.kind);
+  const lastAccepted = o.recorder.lastAnswered(o.kind, ACCEPTED);
   const from = (span?.firstSent ?? 0) + offset;
   const to = (span?.lastAnswered ?? 0) + offset;
-  const c = await commitsOf(b, sales, from, to);
+  const c = await commitsOf(b, o.sales, from, to, o.table);
   const windowMs = span ? span.lastAnswered - span.firstSent : 0;
-  const cpuTotal = run.cpuUs.total;
-  const durable: DurableFigures = {
+  const accepted = o.stats.answers[ACCEPTED] ?? 0;
+  const cpuTotal = o.stats.cpuUs?.total;
+  return {
     accepted,
     acceptedPerSec: windowMs > 0 ? round((accepted * 1000) / windowMs, 1) : 0,
     committed: c.committed,
@@ -196,14 +239,12 @@ export async function measureOrders(
         ? Math.round(c.last - (lastAccepted + offset))
         : null,
     clock: { offsetMs: round(offset, 1), uncertaintyMs: round(uncertainty, 1) },
-    published,
+    published: o.published,
     cpuUsPerAccepted:
-      cpuTotal !== undefined && accepted > 0 ? round((cpuTotal * stats.count) / accepted, 1) : null,
+      cpuTotal !== undefined && accepted > 0
+        ? round((cpuTotal * o.stats.count) / accepted, 1)
+        : null,
   };
-  if (c.committed < accepted) {
-    b.log(`  ${label}: only ${c.committed} of ${accepted} accepted orders reached MySQL`);
-  }
-  return { ...stats, durable };
 }
 
 /**

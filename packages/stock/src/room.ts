@@ -85,9 +85,10 @@ function placeOf(r: number[], at: number): RoomPlace {
 /**
  * A sale's waiting room, in Redis beside its stock (same hash tag, so it runs on a cluster too).
  * Shoppers who join before the start are drawn into a random order at the start; later ones queue
- * behind in arrival order; one admission round at a time (see the server's RoomAdmitter) admits
- * from the head at a rate, never far beyond what can still sell. Paths check the admission
- * (issue-path.lua); an unused admission lapses and its slot goes to the next shopper.
+ * behind in arrival order; `admit` runs one admission round (called by the one server instance
+ * holding the room's lease), which admits from the head at a rate, never far beyond what can still
+ * sell. Paths check the admission (issue-path.lua); an unused admission lapses and its slot goes
+ * to the next shopper.
  */
 export class WaitingRoomStore {
   private readonly cmd: RoomCommands;

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import { AppError } from './errors.ts';
@@ -9,36 +10,37 @@ declare module 'koa' {
 }
 
 /**
- * Reads a JSON body for POST/PUT/PATCH: refuses other content types (415), bodies over the limit
- * (413, without reading them whole) and broken JSON (422). Requests without a body get `undefined`.
+ * Reads a JSON body, for both doors (Koa's middleware below and the sale edge): refuses other
+ * content types (415), bodies over the limit (413, without reading them whole) and broken JSON
+ * (422). A request without a body (no length, length 0, not chunked) gives `undefined`.
  */
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const length = req.headers['content-length'];
+  const declared = length === undefined ? 0 : Number(length);
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if (!declared && !chunked) return undefined;
+  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (declared > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE');
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new AppError('INVALID_JSON');
+  }
+}
+
+/** Koa's body: `ctx.request.body` for POST/PUT/PATCH (see readJsonBody). */
 export function jsonBody(limitBytes: number): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' && ctx.method !== 'PUT' && ctx.method !== 'PATCH') return next();
-    const declared = ctx.request.length;
-    const chunked = ctx.get('transfer-encoding') !== '';
-    if (!declared && !chunked) return next();
-    if (!ctx.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    if (declared && declared > limitBytes) {
-      ctx.set('Connection', 'close');
-      throw new AppError('PAYLOAD_TOO_LARGE');
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limitBytes) {
-        ctx.set('Connection', 'close');
-        throw new AppError('PAYLOAD_TOO_LARGE');
-      }
-      chunks.push(chunk);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
-    try {
-      ctx.request.body = JSON.parse(text) as unknown;
-    } catch {
-      throw new AppError('INVALID_JSON');
-    }
+    ctx.request.body = await readJsonBody(ctx.req, limitBytes);
     return next();
   };
 }

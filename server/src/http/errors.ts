@@ -24,12 +24,28 @@ export function isRedisOutOfMemory(err: unknown): boolean {
   return typeof message === 'string' && message.startsWith('OOM ');
 }
 
-/** Any error as the API answers it: a status and `{ code, message }`, never a stack trace. */
+/**
+ * Any error as the API answers it, on both doors (Koa's and the sale edge): a status,
+ * `{ code, message }` (never a stack trace) and the headers that go with it — Retry-After on 429
+ * and 503 (the error's own wait, else 1 s), `Connection: close` after a body too large to read.
+ */
 export function toErrorBody(err: unknown): {
   status: number;
   body: ApiErrorBody;
   unexpected: boolean;
+  headers: Record<string, string>;
 } {
+  const { status, body, unexpected } = classify(err);
+  const headers: Record<string, string> = {};
+  if (status === 429 || status === 503)
+    headers['retry-after'] = String(
+      err instanceof AppError && err.retryAfterS ? err.retryAfterS : 1,
+    );
+  if (status === 413) headers.connection = 'close';
+  return { status, body, unexpected, headers };
+}
+
+function classify(err: unknown): { status: number; body: ApiErrorBody; unexpected: boolean } {
   if (err instanceof AppError) {
     const body: ApiErrorBody = { code: err.code, message: err.message };
     if (err.fields) body.fields = err.fields;
@@ -68,12 +84,11 @@ export function errorMiddleware(log: Logger): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND');
     } catch (err) {
-      const { status, body, unexpected } = toErrorBody(err);
+      const { status, body, unexpected, headers } = toErrorBody(err);
       if (unexpected) log.error({ err, method: ctx.method, url: ctx.url }, 'request failed');
       ctx.status = status;
       ctx.body = body;
-      const wait = err instanceof AppError && err.retryAfterS ? err.retryAfterS : 1;
-      if (status === 503 || status === 429) ctx.set('Retry-After', String(wait));
+      ctx.set(headers);
     }
   };
 }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { addressKey } from './client-ip.ts';
 
@@ -15,3 +16,11 @@ declare module 'koa' {
 export const byIp = (ctx: Context) => (ctx.state.loadtest ? null : addressKey(ctx.ip));
 export const byUser = (ctx: Context) =>
   ctx.state.user ? String(ctx.state.user.id) : addressKey(ctx.ip);
+
+/** Whether a request carries the configured load-test key (compared in constant time). */
+export function loadtestKeyMatches(key: string, given: string | string[] | undefined): boolean {
+  if (!key || typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(key);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -102,7 +102,7 @@ export function rateLimit(
 /**
  * Sheds overload before any work is done: past `maxInflight` concurrent requests or `rps` new
  * ones in the current second, a request is answered 429 at once instead of waiting in line.
- * One per process, shared by Koa and the lean order route.
+ * One per process, shared by Koa and the sale's edge (edge.ts).
  */
 export class LoadShedder {
   private inflight = 0;

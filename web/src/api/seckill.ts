@@ -1,41 +1,42 @@
-import type {
-  OrderQueuedResponse,
-  OrderResult,
-  PathBody,
-  PathResponse,
-  QueueStatus,
+import {
+  saleCalls,
+  type OrderQueuedResponse,
+  type OrderResult,
+  type PathResponse,
+  type QueueStatus,
+  type SaleCall,
 } from '@seckill/contracts';
+import type { AxiosRequestConfig } from 'axios';
 import { http } from './client';
 
+/** Sends one of the sale's calls as declared in the contracts (the bench sends the same). */
+async function send<T>(call: SaleCall, config: AxiosRequestConfig = {}): Promise<T> {
+  return (await http.request<T>({ ...config, method: call.method, url: call.url, data: call.body }))
+    .data;
+}
+
 /** The captcha as SVG text, fetched with the token (the answer is kept per user on the server). */
-export async function fetchCaptchaSvg(goodsId: number): Promise<string> {
-  const res = await http.get<string>(`/seckill/${goodsId}/captcha`, { responseType: 'text' });
-  return res.data;
+export function fetchCaptchaSvg(goodsId: number): Promise<string> {
+  return send<string>(saleCalls.captcha(goodsId), { responseType: 'text' });
 }
 
 export async function requestPath(goodsId: number, captcha: string): Promise<string> {
-  const body: PathBody = { captcha };
-  return (await http.post<PathResponse>(`/seckill/${goodsId}/path`, body)).data.path;
+  return (await send<PathResponse>(saleCalls.path(goodsId, captcha))).path;
 }
 
-export async function placeOrder(goodsId: number, path: string): Promise<OrderQueuedResponse> {
-  return (
-    await http.post<OrderQueuedResponse>(
-      `/seckill/${goodsId}/${encodeURIComponent(path)}/order`,
-      {},
-    )
-  ).data;
+export function placeOrder(goodsId: number, path: string): Promise<OrderQueuedResponse> {
+  return send<OrderQueuedResponse>(saleCalls.order(goodsId, path));
 }
 
-export async function fetchResult(goodsId: number, signal?: AbortSignal): Promise<OrderResult> {
-  return (await http.get<OrderResult>(`/seckill/${goodsId}/result`, { signal })).data;
+export function fetchResult(goodsId: number, signal?: AbortSignal): Promise<OrderResult> {
+  return send<OrderResult>(saleCalls.result(goodsId), { signal });
 }
 
 /** Joins the sale's waiting room (again: the same place). */
-export async function joinQueue(goodsId: number): Promise<QueueStatus> {
-  return (await http.post<QueueStatus>(`/seckill/${goodsId}/queue`)).data;
+export function joinQueue(goodsId: number): Promise<QueueStatus> {
+  return send<QueueStatus>(saleCalls.joinQueue(goodsId));
 }
 
-export async function fetchQueue(goodsId: number, signal?: AbortSignal): Promise<QueueStatus> {
-  return (await http.get<QueueStatus>(`/seckill/${goodsId}/queue`, { signal })).data;
+export function fetchQueue(goodsId: number, signal?: AbortSignal): Promise<QueueStatus> {
+  return send<QueueStatus>(saleCalls.queue(goodsId), { signal });
 }
