@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { countOrdersByStatus } from '@seckill/db';
 import {
   LATENCY_BOUNDS_S,
   LiveRecorder,
@@ -8,7 +9,7 @@ import {
   type QueueSample,
 } from '@seckill/metrics';
 import type { RedisClient } from '@seckill/stock';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const STATES = ['pending_payment', 'paid', 'cancelled', 'expired'] as const;
@@ -73,9 +74,7 @@ export class ConsumerMetrics implements BatchObserver {
       async collect() {
         if (Date.now() - sampledAt < STATES_SAMPLE_MS) return;
         sampling ??= (async () => {
-          const [rows] = await db.query<RowDataPacket[]>(
-            'SELECT status, COUNT(*) AS n FROM orders GROUP BY status',
-          );
+          const rows = await countOrdersByStatus(db);
           const byState = new Map(rows.map((r) => [String(r.status), Number(r.n)]));
           for (const state of STATES) this.labels(state).set(byState.get(state) ?? 0);
           sampledAt = Date.now();

@@ -1,3 +1,4 @@
+import { saleEventMessage } from '@seckill/contracts';
 import { createPool } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
 import { createRedis, publishUserEvents, saleEventsChannel, StockStore } from '@seckill/stock';
@@ -54,7 +55,10 @@ export async function runConsumer(cfg: ConsumerConfig, log: Logger) {
     deadlineGatherMs: cfg.deadlineGatherMs,
     onStockReturned: (goodsId) =>
       void redis
-        .publish(saleEventsChannel(cfg.prefix), JSON.stringify({ type: 'stock_returned', goodsId }))
+        .publish(
+          saleEventsChannel(cfg.prefix),
+          saleEventMessage({ type: 'stock_returned', goodsId }),
+        )
         .catch(() => {}),
     onUserEvents: (events) => void publishUserEvents(redis, cfg.prefix, events).catch(() => {}),
     paymentTimeoutMs: cfg.paymentTimeoutMs,

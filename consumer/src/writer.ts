@@ -1,5 +1,6 @@
 import type { OrderMessage } from '@seckill/contracts';
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { beginAndLockStock, insertOrdersAndCommit, selectKnownOrders } from '@seckill/db';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import { PermanentFailure } from './errors.ts';
 
 /** What MySQL made of one message. */
@@ -63,12 +64,7 @@ async function write(
   paymentTimeoutMs: number,
 ): Promise<WriteResult> {
   const outcomes = new Map<string, WriteOutcome>();
-  const [read] = await tx.query<RowDataPacket[][]>(
-    `START TRANSACTION;
-     SELECT version, stock_left, NOW(3) AS now FROM goods WHERE id = ? FOR UPDATE`,
-    [goodsId],
-  );
-  const sale = read[1]?.[0];
+  const sale = await beginAndLockStock(tx, goodsId);
   if (!sale) throw new PermanentFailure(`goods ${goodsId} does not exist`);
   const round = Number(sale.version);
   const stockLeft = Number(sale.stock_left);
@@ -86,7 +82,7 @@ async function write(
   }
   if (current.length <= stockLeft) {
     try {
-      await insertAndCommit(tx, goodsId, current, expiresAt);
+      await insertOrdersAndCommit(tx, goodsId, current, expiresAt);
       for (const m of current) outcomes.set(m.orderId, { kind: 'created', orderId: m.orderId });
       return result;
     } catch (err) {
@@ -96,11 +92,7 @@ async function write(
   }
 
   // What MySQL already has: these orders themselves (replays), and the buyers' live ones.
-  const [known] = await tx.query<RowDataPacket[]>(
-    `SELECT id, user_id, status FROM orders
-     WHERE goods_id = ? AND (id IN (?) OR (user_id IN (?) AND status IN ('pending_payment', 'paid')))`,
-    [goodsId, current.map((m) => m.orderId), [...new Set(current.map((m) => m.userId))]],
-  );
+  const known = await selectKnownOrders(tx, goodsId, current);
   const replayed = new Map(known.map((r) => [String(r.id), String(r.status)]));
   const liveOrder = new Map(
     known
@@ -127,35 +119,6 @@ async function write(
     }
   }
   if (fresh.length === 0) await tx.query('COMMIT');
-  else await insertAndCommit(tx, goodsId, fresh, expiresAt);
+  else await insertOrdersAndCommit(tx, goodsId, fresh, expiresAt);
   return result;
-}
-
-/** INSERTs these orders, takes their number off the stock and commits: one round trip. */
-async function insertAndCommit(
-  tx: PoolConnection,
-  goodsId: number,
-  orders: OrderMessage[],
-  expiresAt: number,
-) {
-  const deadline = new Date(expiresAt);
-  await tx.query(
-    `INSERT INTO orders (id, user_id, goods_id, price, round, expires_at, created_at) VALUES ?;
-     UPDATE goods SET stock_left = stock_left - ? WHERE id = ? AND stock_left >= ?;
-     COMMIT`,
-    [
-      orders.map((m) => [
-        m.orderId,
-        m.userId,
-        m.goodsId,
-        m.price,
-        m.round,
-        deadline,
-        new Date(m.reservedAt),
-      ]),
-      orders.length,
-      goodsId,
-      orders.length,
-    ],
-  );
 }

@@ -1,8 +1,21 @@
-import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { inTransaction } from './pool.ts';
+import { closeRound, refundToWallet } from './rounds.ts';
+import {
+  seedInsertGoods,
+  seedLockGoods,
+  seedRestockGoods,
+  seedSelectGoodsId,
+} from './tables/goods.ts';
+import {
+  seedInsertUser,
+  seedSelectPasswordHash,
+  seedSelectUserId,
+  seedUpdatePasswordHash,
+} from './tables/users.ts';
+import { postEntries } from './tables/wallet.ts';
 import { usernameSkeleton } from './usernames.ts';
-import { closeRound, postEntries, refundToWallet } from './wallet.ts';
 
 /** What seeded shoppers start with: ¥10,000 in cents. */
 export const SEED_SHOPPER_CENTS = 1_000_000;
@@ -129,18 +142,16 @@ async function upsertUser(
   role: 'user' | 'admin',
   balance: number,
 ) {
-  const [rows] = await db.query<RowDataPacket[]>('SELECT id FROM users WHERE username = ?', [
-    username,
-  ]);
-  if (rows.length > 0) return false;
+  if (await seedSelectUserId(db, username)) return false;
   const hash = await hashPassword(password);
   await inTransaction(db, async (tx) => {
-    const [res] = await tx.query<ResultSetHeader>(
-      'INSERT INTO users (username, username_skeleton, password_hash, role) VALUES (?, ?, ?, ?)',
-      [username, usernameSkeleton(username), hash, role],
-    );
-    if (balance > 0)
-      await postEntries(tx, [{ userId: res.insertId, amount: balance, kind: 'seed' }]);
+    const userId = await seedInsertUser(tx, {
+      username,
+      skeleton: usernameSkeleton(username),
+      passwordHash: hash,
+      role,
+    });
+    if (balance > 0) await postEntries(tx, [{ userId, amount: balance, kind: 'seed' }]);
   });
   return true;
 }
@@ -152,18 +163,11 @@ async function replacePublicPassword(
   known: string[],
   next: string,
 ): Promise<boolean> {
-  const [rows] = await db.query<RowDataPacket[]>(
-    'SELECT id, password_hash FROM users WHERE username = ?',
-    [username],
-  );
-  const row = rows[0] as { id: number; password_hash: string } | undefined;
+  const row = await seedSelectPasswordHash(db, username);
   if (!row) return false;
   for (const password of known) {
     if (!(await verifyPassword(password, row.password_hash))) continue;
-    await db.query('UPDATE users SET password_hash = ? WHERE id = ?', [
-      await hashPassword(next),
-      row.id,
-    ]);
+    await seedUpdatePasswordHash(db, row.id, await hashPassword(next));
     return true;
   }
   return false;
@@ -185,34 +189,25 @@ export async function seed(db: Pool, opts: SeedOptions) {
   for (const s of SEED_SALES) {
     const start = new Date(now + s.startIn * MIN);
     const end = new Date(now + s.endIn * MIN);
-    const [rows] = await db.query<RowDataPacket[]>('SELECT id FROM goods WHERE name = ?', [s.name]);
-    const existing = rows[0] as { id: number } | undefined;
+    const existing = await seedSelectGoodsId(db, s.name);
     if (!existing) {
-      const [res] = await db.query<ResultSetHeader>(
-        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, waiting_room)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-        [
-          s.name,
-          s.description,
-          `/images/goods/${s.image}`,
-          s.price,
-          s.seckillPrice,
-          s.stock,
-          s.stock,
-          start,
-          end,
-        ],
-      );
-      log(`created sale #${res.insertId} ${s.name}`);
+      const id = await seedInsertGoods(db, {
+        name: s.name,
+        description: s.description,
+        imageUrl: `/images/goods/${s.image}`,
+        price: s.price,
+        seckillPrice: s.seckillPrice,
+        stock: s.stock,
+        startAt: start,
+        endAt: end,
+      });
+      log(`created sale #${id} ${s.name}`);
     } else if (opts.reset) {
       // Like an admin's reset: live orders are cancelled and paid ones refunded, never deleted.
       await inTransaction(db, async (tx) => {
-        await tx.query('SELECT id FROM goods WHERE id = ? FOR UPDATE', [existing.id]);
+        await seedLockGoods(tx, existing.id);
         await closeRound(tx, existing.id, refundToWallet);
-        await tx.query(
-          `UPDATE goods SET stock_total = ?, stock_left = ?, start_at = ?, end_at = ?, version = version + 1 WHERE id = ?`,
-          [s.stock, s.stock, start, end, existing.id],
-        );
+        await seedRestockGoods(tx, existing.id, { stock: s.stock, startAt: start, endAt: end });
       });
       log(`reset sale #${existing.id} ${s.name}`);
     }

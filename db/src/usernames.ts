@@ -1,5 +1,10 @@
-import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import unhomoglyph from 'unhomoglyph';
+import {
+  selectUsersWithoutSkeleton,
+  setUsernameSkeleton,
+  setUsernameSkeletons,
+} from './tables/users.ts';
 
 /** The column holds up to this many characters (32 characters, each at most 7 once mapped). */
 const SKELETON_MAX = 255;
@@ -28,27 +33,18 @@ const FILL_BATCH = 1000;
 export async function fillUsernameSkeletons(conn: Connection): Promise<number[]> {
   const clashes: number[] = [];
   for (let after = 0; ;) {
-    const [rows] = await conn.query<RowDataPacket[]>(
-      'SELECT id, username FROM users WHERE id > ? AND username_skeleton IS NULL ORDER BY id LIMIT ?',
-      [after, FILL_BATCH],
-    );
+    const rows = await selectUsersWithoutSkeleton(conn, after, FILL_BATCH);
     if (rows.length === 0) return clashes;
     const batch = rows.map((r) => ({ id: Number(r.id), skeleton: usernameSkeleton(r.username) }));
     after = batch[batch.length - 1]!.id;
     try {
-      await conn.query(
-        `UPDATE users SET username_skeleton = CASE id ${batch.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (?)`,
-        [...batch.flatMap((b) => [b.id, b.skeleton]), batch.map((b) => b.id)],
-      );
+      await setUsernameSkeletons(conn, batch);
     } catch (err) {
       if ((err as { code?: string }).code !== 'ER_DUP_ENTRY') throw err;
       // Some name of the batch clashes: one at a time, in id order, so the older one wins.
       for (const b of batch) {
         try {
-          await conn.query('UPDATE users SET username_skeleton = ? WHERE id = ?', [
-            b.skeleton,
-            b.id,
-          ]);
+          await setUsernameSkeleton(conn, b.id, b.skeleton);
         } catch (e) {
           if ((e as { code?: string }).code !== 'ER_DUP_ENTRY') throw e;
           clashes.push(b.id);

@@ -1,4 +1,6 @@
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
+import { insertUserRows, selectIdsByUsernames } from './tables/users.ts';
+import { insertSeedEntries } from './tables/wallet.ts';
 import { usernameSkeleton } from './usernames.ts';
 
 /**
@@ -16,14 +18,14 @@ export async function insertUsers(
   const users: Array<{ id: number; username: string }> = [];
   for (let from = 0; from < usernames.length; from += 2000) {
     const names = usernames.slice(from, from + 2000);
-    await db.query(
-      'INSERT INTO users (username, username_skeleton, password_hash, role, balance) VALUES ?',
-      [names.map((n) => [n, usernameSkeleton(n), passwordHash, role, balance])],
+    await insertUserRows(
+      db,
+      names.map((n) => ({ username: n, skeleton: usernameSkeleton(n) })),
+      passwordHash,
+      role,
+      balance,
     );
-    const [rows] = await db.query<RowDataPacket[]>(
-      'SELECT id, username FROM users WHERE username IN (?)',
-      [names],
-    );
+    const rows = await selectIdsByUsernames(db, names);
     const ids = new Map(rows.map((r) => [String(r.username), Number(r.id)]));
     for (const username of names) {
       const id = ids.get(username);
@@ -31,9 +33,10 @@ export async function insertUsers(
       users.push({ id, username });
     }
     if (balance > 0)
-      await db.query('INSERT INTO wallet_entries (user_id, amount, kind) VALUES ?', [
-        names.map((n) => [ids.get(n), balance, 'seed']),
-      ]);
+      await insertSeedEntries(
+        db,
+        names.map((n) => ({ userId: ids.get(n), amount: balance })),
+      );
   }
   return users;
 }

@@ -98,6 +98,18 @@ test('a sale counts down to its opening without a reload, then sells with the re
   expect(upcoming.at(-1)).toBe(1);
   expect(seen[upcoming.length]).toMatch(/^active:\d{4}$/);
 
+  // The code is drawn at 200×64 CSS px, and "New code" shows another: the answer read below is its.
+  const picture = page.getByTestId('captcha-img');
+  const drawn = await picture.boundingBox();
+  expect([drawn?.width, drawn?.height]).toEqual([200, 64]);
+  const firstCode = (await picture.getAttribute('src')) ?? '';
+  const newCode = page.getByTestId('captcha-new');
+  await expect(newCode).toBeVisible();
+  await expect(newCode).toHaveAccessibleName('New code');
+  await newCode.click();
+  await expect(picture).not.toHaveAttribute('src', firstCode);
+  await shot(page, 'detail-captcha');
+
   // The code in the picture, as the server keeps it for this shopper and sale.
   const userId = await userIdOf(page);
   expect(userId).toBe(shopper.user.id);

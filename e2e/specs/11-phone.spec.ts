@@ -56,6 +56,8 @@ test('on a phone the price, countdown and buy button stay in a bar at the bottom
   await expect(countdown).toContainText('Ends in');
   await expect(button).toBeEnabled();
   await expect(picture).toBeVisible();
+  const drawn = await picture.boundingBox();
+  expect([drawn?.width, drawn?.height]).toEqual([200, 64]);
   // One of each, whatever the width: the specs and the shopper find the same button.
   for (const id of ['buy-button', 'captcha-input', 'captcha-img', 'status-tag', 'stock-left']) {
     await expect(page.getByTestId(id), id).toHaveCount(1);

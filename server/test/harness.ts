@@ -49,9 +49,14 @@ export async function startHarness(opts: HarnessOptions = {}) {
   await migrate(config.mysql);
   const s = await createServices(config, log);
   await s.publisher.waitReady(10_000);
-  const server = createHttpServer(s).listen(0, '127.0.0.1');
-  // As main.ts does: longer than the agent keeps an idle socket, so none is closed under a request.
+  // As main.ts does: a deep accept queue, and longer than the agent keeps an idle socket.
+  const server = createHttpServer(s).listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
   server.keepAliveTimeout = 65_000;
+  // A test's burst on a busy machine may wait longer than production's header and request
+  // timeouts (10 s, 20 s) before the event loop reads it: they would cut the test's own requests.
+  // Those timeouts are exercised through real processes (the fault suite's slowloris runs).
+  server.headersTimeout = 120_000;
+  server.requestTimeout = 180_000;
   await new Promise<void>((r) => server.once('listening', () => r()));
   const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });

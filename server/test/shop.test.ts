@@ -55,6 +55,18 @@ describe('the storefront', () => {
     expect(beyond.body).toMatchObject({ items: [], total: 6, page: 9, pageSize: 20 });
   });
 
+  it('lists on sale first, then upcoming, sold out and ended, the same on every page', async () => {
+    const order = [...ids.active, ids.upcoming, ids.soldOut, ids.ended];
+    const all = await h.request('GET', '/api/goods?pageSize=100');
+    expect(all.body.items.map((s: { id: number }) => s.id)).toEqual(order);
+    const paged: number[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const r = await h.request('GET', `/api/goods?pageSize=2&page=${page}`);
+      paged.push(...r.body.items.map((s: { id: number }) => s.id));
+    }
+    expect(paged).toEqual(order);
+  });
+
   it('filters by status, repeated or comma-separated, and by name', async () => {
     const on = await h.request('GET', '/api/goods?status=active');
     expect(on.body.items.map((s: { id: number }) => s.id).sort()).toEqual(

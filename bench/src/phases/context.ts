@@ -1,4 +1,4 @@
-import type { RowDataPacket } from 'mysql2/promise';
+import { selectCommitTimes } from '@seckill/db';
 import type { CpuMeter } from '../cpu.ts';
 import { withProgress } from '../progress.ts';
 import type { Api, BenchUser, UserFactory } from '../fixtures.ts';
@@ -72,15 +72,7 @@ export async function commitTimes(
   b: Bench,
   goodsId: number,
 ): Promise<{ orders: number; first: number | null; last: number | null; atFirst: number }> {
-  const [rows] = await b.stack.db.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS n,
-            UNIX_TIMESTAMP(MIN(committed_at)) * 1000 AS first,
-            UNIX_TIMESTAMP(MAX(committed_at)) * 1000 AS last,
-            SUM(committed_at = (SELECT MIN(committed_at) FROM orders WHERE goods_id = ?)) AS at_first
-     FROM orders WHERE goods_id = ?`,
-    [goodsId, goodsId],
-  );
-  const r = rows[0];
+  const r = await selectCommitTimes(b.stack.db, goodsId);
   return {
     orders: Number(r?.n ?? 0),
     first: r?.first == null ? null : Number(r.first),

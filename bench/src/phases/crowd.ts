@@ -1,5 +1,5 @@
 import type { ConsistencyReport } from '@seckill/contracts';
-import type { RowDataPacket } from 'mysql2/promise';
+import { selectOrderBooks } from '@seckill/db';
 import { checkSaleSettled } from '@seckill/server';
 import type { BenchUser } from '../fixtures.ts';
 import { labCrowd, Outcomes, shopperCrowd } from '../journeys.ts';
@@ -105,10 +105,6 @@ export async function runCrowd(
 }
 
 async function orderBooks(b: Bench, goodsId: number) {
-  const [rows] = await b.stack.db.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS orders, COUNT(*) - COUNT(DISTINCT user_id) AS duplicates
-     FROM orders WHERE goods_id = ?`,
-    [goodsId],
-  );
-  return { orders: Number(rows[0]?.orders ?? 0), duplicates: Number(rows[0]?.duplicates ?? 0) };
+  const r = await selectOrderBooks(b.stack.db, goodsId);
+  return { orders: Number(r?.orders ?? 0), duplicates: Number(r?.duplicates ?? 0) };
 }

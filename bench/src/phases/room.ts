@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { RowDataPacket } from 'mysql2/promise';
+import { selectOrderBooks } from '@seckill/db';
 import { checkSaleSettled } from '@seckill/server';
 import { pool } from '@seckill/test-stack';
 import type { BenchUser } from '../fixtures.ts';
@@ -215,11 +215,7 @@ async function crowd(b: Bench, users: BenchUser[], room: boolean): Promise<RoomC
     timeoutMs: 120_000,
     quietMs: 1000,
   });
-  const [rows] = await b.stack.db.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS orders, COUNT(*) - COUNT(DISTINCT user_id) AS duplicates
-     FROM orders WHERE goods_id = ?`,
-    [goodsId],
-  );
+  const books = await selectOrderBooks(b.stack.db, goodsId);
   return {
     room,
     shoppers: users.length,
@@ -230,8 +226,8 @@ async function crowd(b: Bench, users: BenchUser[], room: boolean): Promise<RoomC
     requestsPerShopper: Math.round((http.total / users.length) * 100) / 100,
     byKind: { ...http.byKind },
     outcomes,
-    orders: Number(rows[0]?.orders ?? 0),
-    duplicates: Number(rows[0]?.duplicates ?? 0),
+    orders: Number(books?.orders ?? 0),
+    duplicates: Number(books?.duplicates ?? 0),
     exact: report?.exact ?? null,
   };
 }

@@ -1,3 +1,4 @@
+import { selectCommitsInWindow } from '@seckill/db';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { BenchUser } from '../fixtures.ts';
 import { fromList, cycling, runLoad } from '../load.ts';
@@ -62,14 +63,7 @@ export async function mysqlOffset(b: Bench): Promise<ClockReading> {
  * clock, ms). `table`: the product's orders, or the durable limit's own (phases/durable.ts).
  */
 async function commitsOf(b: Bench, sales: number[], from: number, to: number, table = 'orders') {
-  const [rows] = await b.stack.db.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS n,
-            COALESCE(SUM(UNIX_TIMESTAMP(committed_at) * 1000 BETWEEN ? AND ?), 0) AS in_window,
-            UNIX_TIMESTAMP(MAX(committed_at)) * 1000 AS last
-     FROM ${table} WHERE goods_id IN (?)`,
-    [from, to, sales],
-  );
-  const r = rows[0];
+  const r = await selectCommitsInWindow(b.stack.db, sales, from, to, table);
   return {
     committed: Number(r?.n ?? 0),
     inWindow: Number(r?.in_window ?? 0),

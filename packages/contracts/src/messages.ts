@@ -39,3 +39,27 @@ export const ExpiryMessage = z.strictObject({
   expiresAt: z.number().int().positive(),
 });
 export type ExpiryMessage = z.infer<typeof ExpiryMessage>;
+
+/**
+ * What one process tells the API instances about a sale, on Redis pub/sub: its details changed
+ * (drop cached copies), or units went back on sale (drop the sold-out flag).
+ */
+export interface SaleEvent {
+  type: 'changed' | 'stock_returned';
+  goodsId: number;
+}
+
+/** The sale event as it travels. */
+export function saleEventMessage(e: SaleEvent): string {
+  return JSON.stringify(e);
+}
+
+/** A sale event read off the channel; null when it is not one. */
+export function readSaleEvent(raw: string): SaleEvent | null {
+  try {
+    const e = JSON.parse(raw) as SaleEvent;
+    return typeof e.goodsId === 'number' ? e : null;
+  } catch {
+    return null;
+  }
+}

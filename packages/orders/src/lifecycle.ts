@@ -1,7 +1,18 @@
 import { AppError, type Order, type OrderStatus } from '@seckill/contracts';
-import { inTransaction } from '@seckill/db';
+import {
+  inTransaction,
+  lockGoodsRow,
+  lockGoodsVersion,
+  lockOrderOfUser,
+  lockPendingOrders,
+  markOrderPaid,
+  markPendingReturned,
+  returnUnits,
+  selectOverdueOrders,
+  selectReturnedAmong,
+} from '@seckill/db';
 import type { StockStore } from '@seckill/stock';
-import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import { getOrder } from './orders.ts';
 import type { PaymentProvider } from './payments.ts';
 
@@ -32,12 +43,7 @@ interface Locked {
 }
 
 async function lockOrder(tx: PoolConnection, orderId: string, userId: number) {
-  const [rows] = await tx.execute<RowDataPacket[]>(
-    `SELECT user_id, goods_id, price, round, status, expires_at <= NOW(3) AS due
-     FROM orders WHERE id = ? AND user_id = ? FOR UPDATE`,
-    [orderId, userId],
-  );
-  const r = rows[0];
+  const r = await lockOrderOfUser(tx, orderId, userId);
   if (!r) return null;
   return {
     userId: Number(r.user_id),
@@ -75,11 +81,7 @@ export async function payOrder(
     if (o.status === 'expired' || o.due) throw new AppError('ORDER_EXPIRED');
     if ((await payments.charge(tx, { userId, orderId, amount: o.price })) !== 'charged')
       throw new AppError('INSUFFICIENT_FUNDS');
-    const [res] = await tx.execute<ResultSetHeader>(
-      `UPDATE orders SET status = 'paid', paid_at = NOW(3)
-       WHERE id = ? AND status = 'pending_payment' AND expires_at > NOW(3)`,
-      [orderId],
-    );
+    const res = await markOrderPaid(tx, orderId);
     // The deadline passed between the lock and here: the rollback takes the charge back.
     if (res.affectedRows !== 1) throw new AppError('ORDER_EXPIRED');
   });
@@ -94,33 +96,16 @@ async function leavePending(
   status: ReturnedOrder['status'],
   onlyDue: boolean,
 ): Promise<ReturnedOrder[]> {
-  const [goods] = await tx.execute<RowDataPacket[]>(
-    'SELECT version FROM goods WHERE id = ? FOR UPDATE',
-    [goodsId],
-  );
-  if (!goods[0] || orderIds.length === 0) return [];
-  const version = Number(goods[0].version);
-  const [rows] = await tx.query<RowDataPacket[]>(
-    `SELECT id, user_id, round FROM orders
-     WHERE id IN (?) AND goods_id = ? AND status = 'pending_payment'${onlyDue ? ' AND expires_at <= NOW(3)' : ''}
-     FOR UPDATE`,
-    [orderIds, goodsId],
-  );
+  const goods = await lockGoodsVersion(tx, goodsId);
+  if (!goods || orderIds.length === 0) return [];
+  const version = Number(goods.version);
+  const rows = await lockPendingOrders(tx, orderIds, goodsId, onlyDue);
   if (rows.length === 0) return [];
   const ids = rows.map((r) => String(r.id));
-  const [res] = await tx.query<ResultSetHeader>(
-    `UPDATE orders SET status = ?, cancelled_at = NOW(3) WHERE id IN (?) AND status = 'pending_payment'`,
-    [status, ids],
-  );
+  const res = await markPendingReturned(tx, status, ids);
   if (res.affectedRows !== ids.length) throw new Error('pending orders changed under their lock');
   const current = rows.filter((r) => Number(r.round) === version).length;
-  if (current > 0) {
-    await tx.execute('UPDATE goods SET stock_left = stock_left + ? WHERE id = ? AND version = ?', [
-      current,
-      goodsId,
-      version,
-    ]);
-  }
+  if (current > 0) await returnUnits(tx, goodsId, version, current);
   return rows.map((r) => ({
     orderId: String(r.id),
     userId: Number(r.user_id),
@@ -144,7 +129,7 @@ export async function cancelOrder(
   if (!peek) throw notFound();
   const outcome = await inTransaction(db, async (tx) => {
     // The goods row first, like every transition that returns a unit.
-    await tx.execute('SELECT id FROM goods WHERE id = ? FOR UPDATE', [peek.goodsId]);
+    await lockGoodsRow(tx, peek.goodsId);
     const o = await lockOrder(tx, orderId, userId);
     if (!o) throw notFound();
     if (o.status === 'paid') throw new AppError('ORDER_PAID');
@@ -170,12 +155,7 @@ export async function overdueOrders(
   graceMs: number,
   limit: number,
 ): Promise<Map<number, string[]>> {
-  const [rows] = await db.query<RowDataPacket[]>(
-    `SELECT id, goods_id FROM orders
-     WHERE status = 'pending_payment' AND expires_at <= NOW(3) - INTERVAL ? MICROSECOND
-     ORDER BY expires_at LIMIT ?`,
-    [graceMs * 1000, limit],
-  );
+  const rows = await selectOverdueOrders(db, graceMs, limit);
   const bySale = new Map<number, string[]>();
   for (const r of rows) {
     const goodsId = Number(r.goods_id);
@@ -190,11 +170,7 @@ export async function overdueOrders(
  */
 export async function returnedAmong(db: Pool, orderIds: string[]): Promise<ReturnedOrder[]> {
   if (orderIds.length === 0) return [];
-  const [rows] = await db.query<RowDataPacket[]>(
-    `SELECT id, user_id, goods_id, round, status FROM orders
-     WHERE id IN (?) AND status IN ('cancelled', 'expired')`,
-    [orderIds],
-  );
+  const rows = await selectReturnedAmong(db, orderIds);
   return rows.map((r) => ({
     orderId: String(r.id),
     userId: Number(r.user_id),

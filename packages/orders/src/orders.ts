@@ -1,8 +1,6 @@
 import type { Order, OrderStatus } from '@seckill/contracts';
+import { selectOrderOfUser, selectOrdersOfUser } from '@seckill/db';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-
-const SELECT = `SELECT o.id, o.goods_id, o.price, o.status, o.created_at, o.expires_at, o.paid_at,
-  o.cancelled_at, g.name, g.image_url FROM orders o JOIN goods g ON g.id = o.goods_id`;
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : undefined);
 
@@ -26,11 +24,7 @@ function toOrder(r: RowDataPacket): Order {
 
 /** A shopper's orders, newest first. */
 export async function listOrders(db: Pool, userId: number, limit = 200): Promise<Order[]> {
-  const [rows] = await db.query<RowDataPacket[]>(
-    `${SELECT} WHERE o.user_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
-    [userId, limit],
-  );
-  return rows.map(toOrder);
+  return (await selectOrdersOfUser(db, userId, limit)).map(toOrder);
 }
 
 /** One of the shopper's orders; someone else's is null, as if it did not exist. */
@@ -39,9 +33,6 @@ export async function getOrder(
   userId: number,
   orderId: string,
 ): Promise<Order | null> {
-  const [rows] = await db.execute<RowDataPacket[]>(`${SELECT} WHERE o.id = ? AND o.user_id = ?`, [
-    orderId,
-    userId,
-  ]);
-  return rows[0] ? toOrder(rows[0]) : null;
+  const row = await selectOrderOfUser(db, orderId, userId);
+  return row ? toOrder(row) : null;
 }

@@ -1,5 +1,12 @@
 import type { WalletEntry, WalletEntryKind, WalletResponse } from '@seckill/contracts';
-import { inTransaction, postEntries, recordAudit } from '@seckill/db';
+import {
+  inTransaction,
+  lockBalance,
+  postEntries,
+  recordAudit,
+  selectLastEntry,
+  selectWallet,
+} from '@seckill/db';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 
 function toEntry(r: RowDataPacket): WalletEntry {
@@ -21,25 +28,9 @@ export async function walletOf(
   page: number,
   pageSize: number,
 ): Promise<WalletResponse | null> {
-  const [[user], [entries], [count]] = await Promise.all([
-    db.execute<RowDataPacket[]>('SELECT balance FROM users WHERE id = ?', [userId]),
-    db.query<RowDataPacket[]>(
-      `SELECT id, kind, amount, order_id, note, created_at FROM wallet_entries
-       WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`,
-      [userId, pageSize, (page - 1) * pageSize],
-    ),
-    db.execute<RowDataPacket[]>('SELECT COUNT(*) AS n FROM wallet_entries WHERE user_id = ?', [
-      userId,
-    ]),
-  ]);
-  if (!user[0]) return null;
-  return {
-    balance: Number(user[0].balance),
-    entries: entries.map(toEntry),
-    page,
-    pageSize,
-    total: Number(count[0]?.n ?? 0),
-  };
+  const { user, entries, total } = await selectWallet(db, userId, pageSize, (page - 1) * pageSize);
+  if (!user) return null;
+  return { balance: Number(user.balance), entries: entries.map(toEntry), page, pageSize, total };
 }
 
 /** An admin's credit to a user's wallet, in the ledger with who gave it and why, and in the audit log. */
@@ -51,20 +42,11 @@ export async function creditWallet(
   actorId: number,
 ): Promise<{ balance: number; entry: WalletEntry } | null> {
   return inTransaction(db, async (tx) => {
-    const [user] = await tx.execute<RowDataPacket[]>(
-      'SELECT id, balance FROM users WHERE id = ? FOR UPDATE',
-      [userId],
-    );
-    if (!user[0]) return null;
-    const before = Number(user[0].balance);
+    const user = await lockBalance(tx, userId);
+    if (!user) return null;
+    const before = Number(user.balance);
     await postEntries(tx, [{ userId, amount, kind: 'credit', note, actorId }]);
-    const [rows] = await tx.execute<RowDataPacket[]>(
-      `SELECT e.id, e.kind, e.amount, e.order_id, e.note, e.created_at, u.balance
-       FROM wallet_entries e JOIN users u ON u.id = e.user_id
-       WHERE e.user_id = ? ORDER BY e.id DESC LIMIT 1`,
-      [userId],
-    );
-    const row = rows[0];
+    const row = await selectLastEntry(tx, userId);
     if (!row) throw new Error('credit not recorded');
     await recordAudit(tx, {
       actorId,

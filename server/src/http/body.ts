@@ -22,18 +22,50 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (declared > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE');
-    chunks.push(chunk);
-  }
+  const text = await readText(req, limitBytes);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new AppError('INVALID_JSON');
   }
+}
+
+/**
+ * The body as text, from the stream's events (cheaper than an async iterator for the few bytes
+ * of a shopper's request); PAYLOAD_TOO_LARGE as soon as it passes the limit.
+ */
+function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        req.resume();
+        reject(new AppError('PAYLOAD_TOO_LARGE'));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(
+        chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+      );
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => {
+      if (req.complete) return;
+      cleanup();
+      reject(new Error('the client went away mid-body'));
+    };
+    const cleanup = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /** Koa's body: `ctx.request.body` for POST/PUT/PATCH (see readJsonBody). */

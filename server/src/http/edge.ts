@@ -126,12 +126,17 @@ async function serve(
     d.shedder.enter();
     entered = true;
     const body = route.method === 'POST' ? await readJsonBody(req, d.bodyLimit) : undefined;
+    // The address and the load-test key are read only by the routes that ask for them.
     const answer = await route.handle({
       params,
       authorization: req.headers.authorization,
       body,
-      ip: requestIp(req, d.trustProxy),
-      loadtest: loadtestKeyMatches(d.loadtestKey, req.headers['x-loadtest-key']),
+      get ip() {
+        return requestIp(req, d.trustProxy);
+      },
+      get loadtest() {
+        return loadtestKeyMatches(d.loadtestKey, req.headers['x-loadtest-key']);
+      },
     });
     const status = answer.status ?? 200;
     send(res, status, answer.svg ? String(answer.body) : JSON.stringify(answer.body), answer.svg);

@@ -1,4 +1,5 @@
 import { AppError } from '@seckill/contracts';
+import { labWriteStock } from '@seckill/db';
 import { insertOrder, readSale, type LabStrategy } from './sale.ts';
 
 /**
@@ -10,8 +11,5 @@ export const sellNaive: LabStrategy = async (db, order) => {
   const sale = await readSale(db, order.goodsId, false);
   if (sale.stockLeft <= 0) throw new AppError('SOLD_OUT');
   await insertOrder(db, order, sale);
-  await db.execute('UPDATE goods SET stock_left = ? WHERE id = ?', [
-    sale.stockLeft - 1,
-    order.goodsId,
-  ]);
+  await labWriteStock(db, order.goodsId, sale.stockLeft - 1);
 };

@@ -1,5 +1,5 @@
-import type { ResultSetHeader } from 'mysql2/promise';
 import { AppError } from '@seckill/contracts';
+import { labTakeUnitAtVersion } from '@seckill/db';
 import { inTransaction, insertOrder, readSale, type LabStrategy } from './sale.ts';
 
 /** Tries per request before the buyer is told to retry. */
@@ -19,11 +19,7 @@ export const sellOptimistic: LabStrategy = async (db, order) => {
     if (sale.stockLeft <= 0) throw new AppError('SOLD_OUT');
     try {
       await inTransaction(db, async (conn) => {
-        const [res] = await conn.execute<ResultSetHeader>(
-          `UPDATE goods SET stock_left = stock_left - 1, version = version + 1
-           WHERE id = ? AND version = ? AND stock_left > 0`,
-          [order.goodsId, sale.version],
-        );
+        const res = await labTakeUnitAtVersion(conn, order.goodsId, sale.version);
         if (res.affectedRows !== 1) throw new VersionMoved();
         await insertOrder(conn, order, sale);
       });

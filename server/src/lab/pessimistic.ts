@@ -1,4 +1,5 @@
 import { AppError } from '@seckill/contracts';
+import { labTakeUnit } from '@seckill/db';
 import { inTransaction, insertOrder, readSale, type LabStrategy } from './sale.ts';
 
 /**
@@ -10,7 +11,5 @@ export const sellPessimistic: LabStrategy = (db, order) =>
     const sale = await readSale(conn, order.goodsId, true);
     if (sale.stockLeft <= 0) throw new AppError('SOLD_OUT');
     await insertOrder(conn, order, sale);
-    await conn.execute('UPDATE goods SET stock_left = stock_left - 1 WHERE id = ?', [
-      order.goodsId,
-    ]);
+    await labTakeUnit(conn, order.goodsId);
   });

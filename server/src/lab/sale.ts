@@ -1,5 +1,6 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import { AppError } from '@seckill/contracts';
+import { labInsertOrder, labReadGoods } from '@seckill/db';
 export { inTransaction } from '@seckill/db';
 
 /**
@@ -27,12 +28,7 @@ type Db = Pool | PoolConnection;
 
 /** Reads the sale, `FOR UPDATE` when asked, and refuses one outside its window. */
 export async function readSale(db: Db, goodsId: number, lock: boolean): Promise<LabSaleRow> {
-  const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT stock_left, seckill_price, version, start_at <= NOW(3) AS started, end_at > NOW(3) AS open
-     FROM goods WHERE id = ?${lock ? ' FOR UPDATE' : ''}`,
-    [goodsId],
-  );
-  const row = rows[0];
+  const row = await labReadGoods(db, goodsId, lock);
   if (!row) throw new AppError('NOT_FOUND', 'No such sale.');
   if (!Number(row.started)) throw new AppError('NOT_STARTED');
   if (!Number(row.open)) throw new AppError('ENDED');
@@ -46,11 +42,7 @@ export async function readSale(db: Db, goodsId: number, lock: boolean): Promise<
 /** Inserts the order row; the unique key on live orders turns a second order into REPEAT. */
 export async function insertOrder(db: Db, order: LabOrder, sale: LabSaleRow): Promise<void> {
   try {
-    await db.execute(
-      `INSERT INTO orders (id, user_id, goods_id, price, round, expires_at)
-       VALUES (?, ?, ?, ?, ?, NOW(3) + INTERVAL 15 MINUTE)`,
-      [order.orderId, order.userId, order.goodsId, sale.price, sale.version],
-    );
+    await labInsertOrder(db, { ...order, price: sale.price, round: sale.version });
   } catch (err) {
     if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new AppError('REPEAT');
     throw err;

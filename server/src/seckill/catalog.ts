@@ -51,6 +51,24 @@ export function matchesFilter(sale: Sale, statuses: SaleFilter[], q: string): bo
   );
 }
 
+const STATUS_RANK: Record<SaleStatus, number> = { active: 0, upcoming: 1, sold_out: 2, ended: 3 };
+
+/**
+ * The storefront's order across every page: on sale (ending soonest), starting soon (soonest
+ * first), sold out (ending soonest), ended (most recently ended first); the id breaks ties so a
+ * sale never moves between pages when nothing about it changed.
+ */
+export function compareForStorefront(a: Sale, b: Sale): number {
+  const rank = STATUS_RANK[a.status] - STATUS_RANK[b.status];
+  if (rank !== 0) return rank;
+  const time = (s: Sale) => {
+    if (s.status === 'upcoming') return Date.parse(s.startAt);
+    if (s.status === 'ended') return -Date.parse(s.endAt);
+    return Date.parse(s.endAt);
+  };
+  return time(a) - time(b) || a.id - b.id;
+}
+
 export interface SalePage {
   items: Sale[];
   total: number;
@@ -109,11 +127,14 @@ export class SaleCatalog {
     return rows.map((r) => toSale(r, left.get(r.id), now, this.queueOpensBeforeMs));
   }
 
-  /** One page of the sales that pass the filters, in the list's order. */
+  /** One page of the sales that pass the filters, in the storefront's order. */
   async page(query: GoodsQuery): Promise<SalePage> {
     const statuses = query.status ?? [];
     const q = query.q ?? '';
-    const matching = (await this.list()).filter((sale) => matchesFilter(sale, statuses, q));
+    // Sorted here, not in SQL: whether a sale is sold out is known only from Redis.
+    const matching = (await this.list())
+      .filter((sale) => matchesFilter(sale, statuses, q))
+      .sort(compareForStorefront);
     const from = (query.page - 1) * query.pageSize;
     return {
       items: matching.slice(from, from + query.pageSize),

@@ -1,24 +1,8 @@
 import type { ConsistencyReport } from '@seckill/contracts';
 import type { QueueDepth } from '@seckill/queue';
 import type { StockStore } from '@seckill/stock';
+import { selectRoundOrdersByBuyer, selectSaleMoney, selectStockBooks } from '@seckill/db';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-
-const MONEY_SQL = `
-  SELECT
-    COALESCE(SUM(debit), 0) AS debits,
-    COALESCE(SUM(refund), 0) AS refunds,
-    COALESCE(SUM(IF(status = 'paid', price, 0)), 0) AS paid_prices,
-    COALESCE(SUM((status = 'paid' AND (debits <> 1 OR debit <> price)) OR refunds > debits), 0) AS mismatched,
-    COALESCE(SUM((status = 'paid' AND refunds > 0) OR (status <> 'paid' AND debits > refunds)), 0) AS paid_and_returned
-  FROM (
-    SELECT o.id, o.status, o.price,
-      COALESCE(-SUM(IF(w.kind = 'debit', w.amount, 0)), 0) AS debit,
-      COALESCE(SUM(IF(w.kind = 'refund', w.amount, 0)), 0) AS refund,
-      COUNT(IF(w.kind = 'debit', 1, NULL)) AS debits,
-      COUNT(IF(w.kind = 'refund', 1, NULL)) AS refunds
-    FROM orders o LEFT JOIN wallet_entries w ON w.order_id = o.id
-    WHERE o.goods_id = ? GROUP BY o.id
-  ) t`;
 
 /**
  * One sale's books, MySQL against Redis, and its money. Pending and paid orders count as sold,
@@ -38,17 +22,9 @@ export async function checkSale(
   let money: RowDataPacket[];
   try {
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-    [goods] = await conn.execute<RowDataPacket[]>(
-      'SELECT name, stock_total, stock_left, version FROM goods WHERE id = ?',
-      [goodsId],
-    );
-    [orders] = await conn.execute<RowDataPacket[]>(
-      `SELECT o.user_id, o.status, COUNT(*) AS n FROM orders o
-       JOIN goods g ON g.id = o.goods_id AND o.round = g.version
-       WHERE o.goods_id = ? GROUP BY o.user_id, o.status`,
-      [goodsId],
-    );
-    [money] = await conn.query<RowDataPacket[]>(MONEY_SQL, [goodsId]);
+    goods = await selectStockBooks(conn, goodsId);
+    orders = await selectRoundOrdersByBuyer(conn, goodsId);
+    money = await selectSaleMoney(conn, goodsId);
     await conn.query('COMMIT');
   } catch (err) {
     await conn.query('ROLLBACK').catch(() => {});

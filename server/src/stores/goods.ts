@@ -1,6 +1,23 @@
-import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { ResetPreview, SaleCreateBody, SaleUpdateBody } from '@seckill/contracts';
-import { closeRound, inTransaction, recordAudit, type Refund } from '@seckill/db';
+import {
+  closeRound,
+  inTransaction,
+  insertGoods,
+  lockGoods,
+  recordAudit,
+  restockGoods,
+  selectArchivedGoods,
+  selectGoods,
+  selectListedGoods,
+  selectLiveTotalsOfSale,
+  selectRoundBuyers,
+  selectRoundCounts,
+  setGoodsArchived,
+  updateGoodsDetails,
+  type GoodsRecord,
+  type Refund,
+} from '@seckill/db';
 
 /** A sale as MySQL holds it (prices in cents, times as Dates). */
 export interface GoodsRow {
@@ -19,25 +36,6 @@ export interface GoodsRow {
   archivedAt: Date | null;
   waitingRoom: boolean;
 }
-
-interface GoodsRecord extends RowDataPacket {
-  id: number;
-  name: string;
-  description: string;
-  image_url: string;
-  price: number;
-  seckill_price: number;
-  stock_total: number;
-  stock_left: number;
-  start_at: Date;
-  end_at: Date;
-  version: number;
-  archived_at: Date | null;
-  waiting_room: number;
-}
-
-const COLUMNS =
-  'id, name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, version, archived_at, waiting_room';
 
 const toGoods = (r: GoodsRecord): GoodsRow => ({
   id: r.id,
@@ -72,58 +70,34 @@ export class GoodsStore {
 
   /** The sales on the storefront (not archived). */
   async list(): Promise<GoodsRow[]> {
-    const [rows] = await this.db.query<GoodsRecord[]>(
-      `SELECT ${COLUMNS} FROM goods WHERE archived_at IS NULL ORDER BY start_at DESC, id DESC`,
-    );
-    return rows.map(toGoods);
+    return (await selectListedGoods(this.db)).map(toGoods);
   }
 
   /** Archived sales, most recently archived first. */
   async listArchived(limit: number): Promise<GoodsRow[]> {
-    const [rows] = await this.db.query<GoodsRecord[]>(
-      `SELECT ${COLUMNS} FROM goods WHERE archived_at IS NOT NULL ORDER BY archived_at DESC, id DESC LIMIT ?`,
-      [limit],
-    );
-    return rows.map(toGoods);
+    return (await selectArchivedGoods(this.db, limit)).map(toGoods);
   }
 
   /** Any sale, archived or not. */
   async get(id: number): Promise<GoodsRow | null> {
-    const [rows] = await this.db.execute<GoodsRecord[]>(
-      `SELECT ${COLUMNS} FROM goods WHERE id = ?`,
-      [id],
-    );
-    return rows[0] ? toGoods(rows[0]) : null;
+    const row = await selectGoods(this.db, id);
+    return row ? toGoods(row) : null;
   }
 
   private async lock(tx: PoolConnection, id: number): Promise<GoodsRow | null> {
-    const [rows] = await tx.execute<GoodsRecord[]>(
-      `SELECT ${COLUMNS} FROM goods WHERE id = ? FOR UPDATE`,
-      [id],
-    );
-    return rows[0] ? toGoods(rows[0]) : null;
+    const row = await lockGoods(tx, id);
+    return row ? toGoods(row) : null;
   }
 
   /** `actorId` null: made by a test or a tool, not an admin, so no audit line. */
   async create(s: SaleCreateBody, actorId: number | null): Promise<number> {
     return inTransaction(this.db, async (tx) => {
-      const [res] = await tx.execute<ResultSetHeader>(
-        `INSERT INTO goods (name, description, image_url, price, seckill_price, stock_total, stock_left, start_at, end_at, waiting_room)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          s.name,
-          s.description,
-          s.imageUrl,
-          s.price,
-          s.seckillPrice,
-          s.stock,
-          s.stock,
-          new Date(s.startAt),
-          new Date(s.endAt),
-          s.waitingRoom ? 1 : 0,
-        ],
-      );
-      const id = res.insertId;
+      const id = await insertGoods(tx, {
+        ...s,
+        startAt: new Date(s.startAt),
+        endAt: new Date(s.endAt),
+        waitingRoom: Boolean(s.waitingRoom),
+      });
       const row = await this.lock(tx, id);
       if (actorId === null) return id;
       await recordAudit(tx, {
@@ -141,22 +115,12 @@ export class GoodsStore {
     return inTransaction(this.db, async (tx) => {
       const before = await this.lock(tx, id);
       if (!before) return false;
-      await tx.execute(
-        `UPDATE goods SET name = ?, description = ?, image_url = ?, price = ?, seckill_price = ?, start_at = ?, end_at = ?,
-           waiting_room = ?
-         WHERE id = ?`,
-        [
-          s.name,
-          s.description,
-          s.imageUrl,
-          s.price,
-          s.seckillPrice,
-          new Date(s.startAt),
-          new Date(s.endAt),
-          (s.waitingRoom ?? before.waitingRoom) ? 1 : 0,
-          id,
-        ],
-      );
+      await updateGoodsDetails(tx, id, {
+        ...s,
+        startAt: new Date(s.startAt),
+        endAt: new Date(s.endAt),
+        waitingRoom: s.waitingRoom ?? before.waitingRoom,
+      });
       const after = await this.lock(tx, id);
       await recordAudit(tx, {
         actorId,
@@ -189,10 +153,7 @@ export class GoodsStore {
       if (!row) return false;
       // Archiving twice (or restoring a sale on sale) changes nothing and records nothing.
       if ((row.archivedAt !== null) === archive) return true;
-      await tx.execute(
-        `UPDATE goods SET archived_at = ${archive ? 'NOW(3)' : 'NULL'} WHERE id = ?`,
-        [id],
-      );
+      await setGoodsArchived(tx, id, archive);
       const after = await this.lock(tx, id);
       await recordAudit(tx, {
         actorId,
@@ -223,10 +184,7 @@ export class GoodsStore {
       const locked = await this.lock(tx, id);
       if (!locked) return null;
       const closed = await closeRound(tx, id, refund);
-      await tx.execute(
-        'UPDATE goods SET stock_total = ?, stock_left = ?, version = version + 1 WHERE id = ?',
-        [stock, stock, id],
-      );
+      await restockGoods(tx, id, stock);
       const row = { ...locked, stockTotal: stock, stockLeft: stock, version: locked.version + 1 };
       await recordAudit(tx, {
         actorId,
@@ -245,13 +203,7 @@ export class GoodsStore {
 
   /** What a reset would undo now: pending orders to cancel, paid ones to refund. */
   async resetPreview(id: number): Promise<ResetPreview> {
-    const [rows] = await this.db.execute<RowDataPacket[]>(
-      `SELECT SUM(status = 'pending_payment') AS pending, SUM(status = 'paid') AS paid,
-         SUM(IF(status = 'paid', price, 0)) AS refund
-       FROM orders WHERE goods_id = ? AND status IN ('pending_payment', 'paid')`,
-      [id],
-    );
-    const r = rows[0];
+    const r = await selectLiveTotalsOfSale(this.db, id);
     return {
       pending: Number(r?.pending ?? 0),
       paid: Number(r?.paid ?? 0),
@@ -261,11 +213,7 @@ export class GoodsStore {
 
   /** Orders of each sale's current round by state, and the paid orders' revenue. */
   async orderCounts(): Promise<Map<number, OrderCounts>> {
-    const [rows] = await this.db.query<RowDataPacket[]>(
-      `SELECT o.goods_id, o.status, COUNT(*) AS n, SUM(o.price) AS cents
-       FROM orders o JOIN goods g ON g.id = o.goods_id AND o.round = g.version
-       GROUP BY o.goods_id, o.status`,
-    );
+    const rows = await selectRoundCounts(this.db);
     const counts = new Map<number, OrderCounts>();
     for (const r of rows) {
       const id = Number(r.goods_id);
@@ -284,12 +232,10 @@ export class GoodsStore {
 
   /** The live orders of a sale's current round, to rebuild Redis buyer marks from MySQL. */
   async buyers(goodsId: number): Promise<Array<{ userId: number; orderId: string }>> {
-    const [rows] = await this.db.execute<RowDataPacket[]>(
-      `SELECT o.user_id, o.id FROM orders o JOIN goods g ON g.id = o.goods_id AND o.round = g.version
-       WHERE o.goods_id = ? AND o.status IN ('pending_payment', 'paid')`,
-      [goodsId],
-    );
-    return rows.map((r) => ({ userId: Number(r.user_id), orderId: String(r.id) }));
+    return (await selectRoundBuyers(this.db, goodsId)).map((r) => ({
+      userId: Number(r.user_id),
+      orderId: String(r.id),
+    }));
   }
 }
 

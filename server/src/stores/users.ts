@@ -1,17 +1,20 @@
 import DataLoader from 'dataloader';
-import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import type { AdminUser, PublicUser, Role } from '@seckill/contracts';
-import { inTransaction, postEntries, usernameSkeleton } from '@seckill/db';
+import {
+  inTransaction,
+  insertShopper,
+  postEntries,
+  searchUsersLike,
+  selectRolesByIds,
+  selectUserByUsername,
+  updatePasswordHash,
+  usernameSkeleton,
+  type UserRecord,
+} from '@seckill/db';
 
 export interface UserRow extends PublicUser {
   passwordHash: string;
-}
-
-interface UserRecord extends RowDataPacket {
-  id: number;
-  username: string;
-  password_hash: string;
-  role: Role;
 }
 
 const toUser = (r: UserRecord): UserRow => ({
@@ -33,10 +36,7 @@ export class UserStore {
    */
   private readonly accounts = new DataLoader<number, { role: Role } | null>(
     async (ids) => {
-      const [rows] = await this.db.query<RowDataPacket[]>(
-        'SELECT id, role FROM users WHERE id IN (?)',
-        [[...new Set(ids)]],
-      );
+      const rows = await selectRolesByIds(this.db, [...new Set(ids)]);
       const roles = new Map(rows.map((r) => [Number(r.id), { role: r.role as Role }]));
       return ids.map((id) => roles.get(id) ?? null);
     },
@@ -51,11 +51,8 @@ export class UserStore {
   }
 
   async findByUsername(username: string): Promise<UserRow | null> {
-    const [rows] = await this.db.execute<UserRecord[]>(
-      'SELECT id, username, password_hash, role FROM users WHERE username = ?',
-      [username],
-    );
-    return rows[0] ? toUser(rows[0]) : null;
+    const row = await selectUserByUsername(this.db, username);
+    return row ? toUser(row) : null;
   }
 
   /**
@@ -70,13 +67,10 @@ export class UserStore {
   ): Promise<PublicUser | null> {
     try {
       return await inTransaction(this.db, async (tx) => {
-        const [res] = await tx.execute<ResultSetHeader>(
-          "INSERT INTO users (username, username_skeleton, password_hash, role) VALUES (?, ?, ?, 'user')",
-          [username, usernameSkeleton(username), passwordHash],
-        );
+        const id = await insertShopper(tx, username, usernameSkeleton(username), passwordHash);
         if (signupCents > 0)
-          await postEntries(tx, [{ userId: res.insertId, amount: signupCents, kind: 'signup' }]);
-        return { id: res.insertId, username, role: 'user' as const };
+          await postEntries(tx, [{ userId: id, amount: signupCents, kind: 'signup' }]);
+        return { id, username, role: 'user' as const };
       });
     } catch (err) {
       if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return null;
@@ -85,16 +79,13 @@ export class UserStore {
   }
 
   async setPasswordHash(id: number, passwordHash: string): Promise<void> {
-    await this.db.execute('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id]);
+    await updatePasswordHash(this.db, id, passwordHash);
   }
 
   /** Accounts whose name contains `q`, for the admin's wallet credit. */
   async search(q: string, limit: number): Promise<AdminUser[]> {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const [rows] = await this.db.query<RowDataPacket[]>(
-      'SELECT id, username, role, balance FROM users WHERE username LIKE ? ORDER BY username LIMIT ?',
-      [like, limit],
-    );
+    const rows = await searchUsersLike(this.db, like, limit);
     return rows.map((r) => ({
       id: Number(r.id),
       username: String(r.username),

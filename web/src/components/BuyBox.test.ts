@@ -110,3 +110,40 @@ describe('BuyBox with a waiting room', () => {
     box.unmount();
   });
 });
+
+describe('BuyBox captcha', () => {
+  beforeEach(() => {
+    vi.mocked(fetchCaptchaSvg).mockClear();
+  });
+
+  it('shows the code at 200×64 with a visible, named refresh in both languages that loads a new one', async () => {
+    vi.mocked(fetchCaptchaSvg)
+      .mockResolvedValueOnce('<svg xmlns="http://www.w3.org/2000/svg"><g id="first"/></svg>')
+      .mockResolvedValueOnce('<svg xmlns="http://www.w3.org/2000/svg"><g id="second"/></svg>');
+    setLocale('en');
+    const box = render(null);
+    await flushPromises();
+    expect(fetchCaptchaSvg).toHaveBeenCalledTimes(1);
+    const img = box.get('[data-test="captcha-img"]');
+    expect(img.attributes()).toMatchObject({ width: '200', height: '64' });
+    const before = img.attributes('src');
+    expect(decodeURIComponent(before ?? '')).toContain('first');
+
+    const again = box.get('[data-test="captcha-new"]');
+    expect(again.text()).toContain('New code');
+    await again.trigger('click');
+    await flushPromises();
+    expect(fetchCaptchaSvg).toHaveBeenCalledTimes(2);
+    expect(fetchCaptchaSvg).toHaveBeenLastCalledWith(5);
+    expect(
+      decodeURIComponent(box.get('[data-test="captcha-img"]').attributes('src') ?? ''),
+    ).toContain('second');
+
+    setLocale('zh-CN');
+    await flushPromises();
+    expect(box.get('[data-test="captcha-new"]').text()).toContain('换一张');
+    expect(box.get('[data-test="captcha-refresh"]').attributes('aria-label')).toBe('换一张');
+    setLocale('en');
+    box.unmount();
+  });
+});
