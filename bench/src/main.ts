@@ -17,7 +17,12 @@ import type { Bench } from './phases/context.ts';
 import { runCrowd } from './phases/crowd.ts';
 import { measureDrain } from './phases/drain.ts';
 import { measureDurableLimit } from './phases/durable.ts';
-import { clusterPlan, formatInstances, type InstanceRow } from './phases/instances.ts';
+import {
+  clusterPlan,
+  formatInstances,
+  nginxConnectionsPerAddress,
+  type InstanceRow,
+} from './phases/instances.ts';
 import { prepareWebDist, runSoak, type WebDist } from './phases/soak.ts';
 import { measureRoom } from './phases/room.ts';
 import { measureStreams } from './phases/streams.ts';
@@ -452,8 +457,13 @@ async function matrixMain(opts: Options) {
  * `--instances 1,2,3`: the baseline once, then for each count a local cluster (nginx in front of
  * N API instances) and the order phase through nginx; with 1, also straight to the instance.
  */
-async function instancesMain(opts: Options, counts: number[]) {
-  const plan = clusterPlan(log, (url, env) => Stack.external(url, env));
+async function instancesMain(given: Options, counts: number[]) {
+  // One address holds at most this many requests at nginx: every row uses the same connections.
+  const perAddress = nginxConnectionsPerAddress();
+  const opts = { ...given, connections: Math.min(given.connections, perAddress) };
+  if (opts.connections < given.connections)
+    log(`instances: ${opts.connections} connections (nginx allows ${perAddress} per address)`);
+  const plan = clusterPlan(log, (url, env, pathsUrl) => Stack.external(url, env, pathsUrl));
   let stopCurrent: (() => Promise<void>) | null = null;
   process.on(
     'SIGINT',

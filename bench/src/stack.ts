@@ -29,6 +29,12 @@ export interface Target {
   loadtestKey: string;
   /** The bench started the API and consumer itself (and may stop and restart the consumer). */
   own: boolean;
+  /**
+   * Where paths are issued when `url` is a balancer: one instance, on the box. nginx drops the
+   * load-test key from clients (it is for the bench on the box, not the front door), so paths
+   * through it would need captcha answers; orders need no key and go through `url`.
+   */
+  pathsUrl?: string;
 }
 
 /** What the stack runs with, of the settings the bench compares (`AMQP_QUEUE_TYPE`, `PUBLISH_GROUP_COMMIT`). */
@@ -187,7 +193,11 @@ export class Stack {
   }
 
   /** An app already running at `url`; its settings come from the same variables it reads. */
-  static async external(url: string, env: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+  static async external(
+    url: string,
+    env: NodeJS.ProcessEnv = process.env,
+    pathsUrl?: string,
+  ): Promise<Stack> {
     const cfg = loadConfig(env);
     if (!cfg.loadtestKey) throw new Error('--url needs SECKILL_LOADTEST_KEY (and JWT_SECRET) set');
     const target: Target = {
@@ -200,6 +210,7 @@ export class Stack {
       jwtSecret: cfg.jwtSecret,
       loadtestKey: cfg.loadtestKey,
       own: false,
+      ...(pathsUrl ? { pathsUrl } : {}),
     };
     const stack = new Stack(target, env, {
       queueType: cfg.queueType,

@@ -51,7 +51,7 @@ export async function issuePaths(
   });
   await runLoad({
     title,
-    url: b.stack.target.url,
+    url: b.stack.target.pathsUrl ?? b.stack.target.url,
     connections: b.opts.connections,
     maxSeconds: 900,
     loadtestKey: b.stack.target.loadtestKey,

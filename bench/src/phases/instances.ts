@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { freePort, isolatedDeployment, removeDeployment, REPO_ROOT } from '@seckill/test-stack';
 import type { Stack } from '../stack.ts';
 import type { EndpointStats } from '../stats.ts';
@@ -23,7 +24,7 @@ export interface InstancesPlan {
  */
 export function clusterPlan(
   log: (line: string) => void,
-  external: (url: string, env: NodeJS.ProcessEnv) => Promise<Stack>,
+  external: (url: string, env: NodeJS.ProcessEnv, pathsUrl?: string) => Promise<Stack>,
 ): InstancesPlan & { stacks: Map<string, Stack> } {
   const stacks = new Map<string, Stack>();
   return {
@@ -58,7 +59,7 @@ export function clusterPlan(
       cluster('start');
       const balancer = `http://127.0.0.1:${port}`;
       const direct = `http://127.0.0.1:${port + 1}`;
-      const stack = await external(balancer, env);
+      const stack = await external(balancer, env, direct);
       stacks.set(balancer, stack);
       return {
         balancer,
@@ -102,4 +103,15 @@ export function formatInstances(baseline: EndpointStats, rows: InstanceRow[]): s
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * Requests in progress nginx allows one client address (`limit_conn per_client` in
+ * deploy/nginx/seckill.conf): the bench's connections through nginx all come from 127.0.0.1.
+ */
+export function nginxConnectionsPerAddress(): number {
+  const conf = readFileSync(new URL('../../../deploy/nginx/seckill.conf', import.meta.url), 'utf8');
+  const n = Number(/^limit_conn per_client (\d+);$/m.exec(conf)?.[1]);
+  if (!Number.isInteger(n) || n <= 0) throw new Error('no limit_conn per_client in seckill.conf');
+  return n;
 }
