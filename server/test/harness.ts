@@ -43,6 +43,9 @@ export async function startHarness(opts: HarnessOptions = {}) {
     ...deployment.env,
     // Each process of the harness serves its metrics on a free port.
     METRICS_PORT: '0',
+    // A confirm slowed by a busy machine is not an outage here: a test that wants the timeout
+    // sets it (consumer.test.ts); production's 3 s is exercised by the fault suite's processes.
+    PUBLISH_CONFIRM_TIMEOUT_MS: '30000',
     ...opts.env,
   };
   const config = loadConfig(env);

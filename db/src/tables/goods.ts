@@ -196,12 +196,13 @@ export async function seedRestockGoods(
 
 /**
  * The order writer's first round trip (its pool runs multiple statements per query): opens the
- * transaction and locks the sale's row, with MySQL's clock. The sale's row, or undefined.
+ * transaction and locks the sale's row, with MySQL's clock. The sale's row (its round, stock, and
+ * the name and image its new orders keep), or undefined.
  */
 export async function beginAndLockStock(tx: PoolConnection, goodsId: number) {
   const [read] = await tx.query<RowDataPacket[][]>(
     `START TRANSACTION;
-     SELECT version, stock_left, NOW(3) AS now FROM goods WHERE id = ? FOR UPDATE`,
+     SELECT version, stock_left, name, image_url, NOW(3) AS now FROM goods WHERE id = ? FOR UPDATE`,
     [goodsId],
   );
   return read[1]?.[0];

@@ -7,9 +7,9 @@ import { TAKE_STOCK_SQL } from './goods.ts';
  */
 type Sql = Pool | PoolConnection;
 
-/** An order as shoppers see it: the order joined with its sale's name and image. */
-const ORDER_VIEW = `SELECT o.id, o.goods_id, o.price, o.status, o.created_at, o.expires_at, o.paid_at,
-  o.cancelled_at, g.name, g.image_url FROM orders o JOIN goods g ON g.id = o.goods_id`;
+/** An order as shoppers see it: what was bought, from its own snapshot, never the live sale. */
+const ORDER_VIEW = `SELECT o.id, o.goods_id, o.goods_name, o.goods_image, o.price, o.status,
+  o.created_at, o.expires_at, o.paid_at, o.cancelled_at FROM orders o`;
 
 export async function selectOrdersOfUser(db: Sql, userId: number, limit: number) {
   const [rows] = await db.query<RowDataPacket[]>(
@@ -161,19 +161,27 @@ export async function selectKnownOrders(tx: PoolConnection, goodsId: number, ord
   return rows;
 }
 
+/** The sale as the order keeps it: its name and image when the order was written. */
+export interface SaleSnapshot {
+  name: string;
+  imageUrl: string;
+}
+
 /**
  * The order writer's second round trip (its pool runs multiple statements per query): INSERTs
- * these orders, takes their number off the sale's stock and commits.
+ * these orders with the sale's snapshot, takes their number off the sale's stock and commits.
  */
 export async function insertOrdersAndCommit(
   tx: PoolConnection,
   goodsId: number,
   orders: NewOrder[],
+  sale: SaleSnapshot,
   expiresAt: number,
 ): Promise<void> {
   const deadline = new Date(expiresAt);
   await tx.query(
-    `INSERT INTO orders (id, user_id, goods_id, price, round, expires_at, created_at) VALUES ?;
+    `INSERT INTO orders (id, user_id, goods_id, goods_name, goods_image, price, round, expires_at,
+       created_at) VALUES ?;
      ${TAKE_STOCK_SQL};
      COMMIT`,
     [
@@ -181,6 +189,8 @@ export async function insertOrdersAndCommit(
         m.orderId,
         m.userId,
         m.goodsId,
+        sale.name,
+        sale.imageUrl,
         m.price,
         m.round,
         deadline,
@@ -212,15 +222,18 @@ export async function selectRoundOrdersByBuyer(db: Sql, goodsId: number) {
   return rows;
 }
 
-/** The lab's order row (lab mode only), due in 15 minutes. Throws ER_DUP_ENTRY for a second one. */
+/**
+ * The lab's order row (lab mode only), with its sale's snapshot, due in 15 minutes. Throws
+ * ER_DUP_ENTRY for a second one.
+ */
 export async function labInsertOrder(
   db: Sql,
   o: { orderId: string; userId: number; goodsId: number; price: number; round: number },
 ): Promise<void> {
   await db.execute(
-    `INSERT INTO orders (id, user_id, goods_id, price, round, expires_at)
-     VALUES (?, ?, ?, ?, ?, NOW(3) + INTERVAL 15 MINUTE)`,
-    [o.orderId, o.userId, o.goodsId, o.price, o.round],
+    `INSERT INTO orders (id, user_id, goods_id, goods_name, goods_image, price, round, expires_at)
+     SELECT ?, ?, id, name, image_url, ?, ?, NOW(3) + INTERVAL 15 MINUTE FROM goods WHERE id = ?`,
+    [o.orderId, o.userId, o.price, o.round, o.goodsId],
   );
 }
 

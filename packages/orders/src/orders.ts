@@ -8,8 +8,8 @@ function toOrder(r: RowDataPacket): Order {
   const order: Order = {
     id: String(r.id),
     goodsId: Number(r.goods_id),
-    goodsName: String(r.name),
-    imageUrl: String(r.image_url),
+    goodsName: String(r.goods_name),
+    imageUrl: String(r.goods_image),
     price: Number(r.price),
     status: r.status as OrderStatus,
     createdAt: (r.created_at as Date).toISOString(),
