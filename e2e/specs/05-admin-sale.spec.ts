@@ -53,6 +53,9 @@ test('an admin creates a sale in the form, resets its stock, and the shop shows 
   await page.getByTestId('form-stock').locator('input').fill('20');
   await typeDate(page.getByTestId('form-start'), pickerText(startAt));
   await typeDate(page.getByTestId('form-end'), pickerText(endAt));
+  await expect(page.getByTestId('form-time-zone')).toHaveText(
+    'Times are in your time zone, GMT+8.',
+  );
   // A new sale has a waiting room unless the admin switches it off.
   await expect(page.getByRole('switch', { name: 'Waiting room' })).toBeChecked();
   await page.getByRole('heading', { name: 'New sale' }).click(); // closes a picker left open

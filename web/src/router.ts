@@ -15,7 +15,12 @@ declare module 'vue-router' {
 
 export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
-  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  scrollBehavior: (to, from, saved) => {
+    if (saved) return saved;
+    // A new tab or search on the same list keeps the filters where the hand is; a new page starts at the top.
+    if (to.path === from.path && to.query.page === from.query.page) return false;
+    return { top: 0 };
+  },
   routes: [
     { path: '/', name: 'goods', component: () => import('@/pages/GoodsListPage.vue') },
     {

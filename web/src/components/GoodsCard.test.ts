@@ -61,6 +61,25 @@ describe('GoodsCard', () => {
     expect(later.get('[data-test="goods-card"]').attributes('data-status')).toBe('ended');
   });
 
+  it('dates each card in the shop format with its zone, an ended one by its end', () => {
+    setLocale('en');
+    const zone = / (GMT|UTC)[+-]?[\d:]*$/;
+    const soon = render(sale, Date.parse('2026-11-24T10:00:00Z'));
+    expect(soon.get('[data-test="goods-when"]').text()).toMatch(/^Starts Nov 24, \d\d:00 /);
+    expect(soon.get('[data-test="goods-when"]').text()).toMatch(zone);
+    expect(render(sale).get('[data-test="goods-when"]').text()).toMatch(/^Ends Nov 24, \d\d:00 /);
+
+    const ended = render(sale, Date.parse('2026-11-25T09:00:00Z'));
+    expect(ended.get('[data-test="goods-card"]').classes()).toContain('card--ended');
+    expect(ended.get('[data-test="goods-when"]').text()).toMatch(/^Ended Nov 2[45], \d\d:00 /);
+    expect(ended.get('[data-test="goods-when"]').text()).toMatch(zone);
+    setLocale('zh-CN');
+    expect(
+      render(sale, Date.parse('2026-11-25T09:00:00Z')).get('[data-test="goods-when"]').text(),
+    ).toMatch(/^已于 11月2[45]日 \d\d:00 (GMT|UTC)[+-]?[\d:]* 结束$/);
+    setLocale('en');
+  });
+
   it('speaks Chinese when switched', () => {
     setLocale('zh-CN');
     const card = render(sale);

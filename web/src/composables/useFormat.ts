@@ -1,30 +1,19 @@
 import { useI18n } from 'vue-i18n';
+import { formatDateTime, type DateTimeOptions } from './dateFormat';
 import { formatYuan } from './money';
 
 /** Money and dates the way the chosen language writes them. */
 export function useFormat() {
   const { locale } = useI18n();
 
-  function dateTime(iso: string): string {
-    return new Intl.DateTimeFormat(locale.value, {
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    }).format(new Date(iso));
+  /** The shop's one date format (see formatDateTime); `zone` where the reader must be on time. */
+  function dateTime(iso: string, options: Omit<DateTimeOptions, 'timeZone'> = {}): string {
+    return formatDateTime(iso, locale.value, options);
   }
 
+  /** The same format as dateTime; kept until the orders pages call dateTime. */
   function fullDateTime(iso: string): string {
-    return new Intl.DateTimeFormat(locale.value, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-    }).format(new Date(iso));
+    return dateTime(iso);
   }
 
   /** Time of day to the second, for chart axes. */

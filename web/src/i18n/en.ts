@@ -123,7 +123,11 @@ export default {
     originalPrice: 'Original price',
     startsAt: 'Starts {time}',
     endsAt: 'Ends {time}',
+    endedAt: 'Ended {time}',
     empty: 'No flash sales right now. Come back soon!',
+    noMatch: 'No sale matches “{q}”.',
+    emptyTab: 'No sales under “{tab}” right now.',
+    showAll: 'Show all sales',
     notFound: 'This sale does not exist.',
     description: 'About this item',
     noDescription: 'No description.',
@@ -251,7 +255,7 @@ export default {
     subtitle: 'Every payment, refund and top-up, newest first.',
     balance: 'Balance',
     empty: 'Nothing has moved in your wallet yet.',
-    entries: '{n} entries',
+    entries: 'No entries | {n} entry | {n} entries',
     col: {
       time: 'Time',
       kind: 'Type',
@@ -270,7 +274,7 @@ export default {
   admin: {
     archive: 'Archive',
     archiveConfirm:
-      '“{name}” is open and has {orders} live orders. Archive it anyway? Its orders and books stay.',
+      '“{name}” is open and has one live order. Archive it anyway? Its orders and books stay. | “{name}” is open and has {orders} live orders. Archive it anyway? Its orders and books stay.',
     archived: '“{name}” archived.',
     restore: 'Restore',
     restored: '“{name}” is back on the storefront.',
@@ -316,7 +320,7 @@ export default {
       search: 'Name or ID',
       none: 'No sale matches this filter.',
       clear: 'Clear the filter',
-      count: '{n} sale(s)',
+      count: 'No sales | {n} sale | {n} sales',
     },
     room: {
       title: 'Waiting room',
@@ -352,12 +356,14 @@ export default {
     resetTypeName: 'Paid orders will be refunded. Type “{name}” to confirm',
     resetStock: 'New stock',
     resetDone: 'Stock reset to {n}.',
-    resetUndone: '{refunded} order(s) refunded ({amount}), {cancelled} pending order(s) cancelled.',
+    resetRefunded: '{n} order refunded ({amount}). | {n} orders refunded ({amount}).',
+    resetCancelled: '{n} pending order cancelled. | {n} pending orders cancelled.',
     resetPreview: {
       loading: 'Counting the orders this reset would undo…',
       failed: 'Could not count the orders this reset would undo.',
-      refund: '{n} paid order(s) will be refunded, {amount} in all.',
-      cancel: '{n} pending order(s) will be cancelled.',
+      refund:
+        '{n} paid order will be refunded, {amount}. | {n} paid orders will be refunded, {amount} in all.',
+      cancel: '{n} pending order will be cancelled. | {n} pending orders will be cancelled.',
       nothing: 'No order will be refunded or cancelled.',
     },
     credit: {
@@ -408,6 +414,7 @@ export default {
       startAt: 'Starts',
       endAt: 'Ends',
       pickTime: 'Pick a date and time',
+      timeZone: 'Times are in your time zone, {zone}.',
       created: 'Sale created.',
       saved: 'Changes saved.',
       rules: {
@@ -486,7 +493,8 @@ export default {
     refresh: 'Check again',
     repair: 'Repair now',
     rebuilt: 'Redis stock rebuilt from MySQL: {before} → {after}.',
-    requeued: '{n} lost reservation(s) handed to the queue again.',
+    requeued:
+      '{n} lost reservation handed to the queue again. | {n} lost reservations handed to the queue again.',
     nothingToRepair: 'Nothing needed repair.',
     skipped: {
       busy: 'Another instance is repairing this sale right now.',
