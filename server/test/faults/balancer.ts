@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, portOpen } from '@seckill/test-stack';
 import { NGINX, renderClusterConf } from '../cluster/nginx-conf.ts';
+import { send, type Answer } from './http.ts';
 import type { Stack } from './stack.ts';
 
 export { NGINX };
@@ -110,31 +111,17 @@ export function requestFrom(
   method: string,
   path: string,
   o: { body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+): Promise<Answer> {
   const payload = o.body === undefined ? undefined : JSON.stringify(o.body);
-  const headers: Record<string, string> = { ...o.headers };
-  if (payload) headers['content-type'] = 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path, headers, localAddress, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let body: any = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${path}: no answer in 15 s`)));
-    req.end(payload);
+  return send({
+    port,
+    method,
+    path,
+    headers: { ...o.headers },
+    ...(payload === undefined ? {} : { payload }),
+    localAddress,
+    agent: false,
+    rejectOnError: true,
   });
 }
 
@@ -187,29 +174,15 @@ export function shoppersThroughFront(
     const payload = pathOf ? JSON.stringify({ captcha: CAPTCHA }) : undefined;
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
-    if (payload) headers['content-type'] = 'application/json';
     const localAddress = `127.0.0.${2 + (userId % 16)}`;
-    return new Promise<{ status: number; body: any }>((resolve) => {
-      const req = http.request(
-        { host: '127.0.0.1', port, method, path, headers, agent, localAddress },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            let body: any = text;
-            try {
-              body = JSON.parse(text);
-            } catch {
-              // not JSON
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
-        },
-      );
-      req.on('error', () => resolve({ status: 0, body: { code: 'NO_ANSWER' } }));
-      req.setTimeout(15_000, () => req.destroy());
-      req.end(payload);
+    return send({
+      port,
+      method,
+      path,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
+      agent,
+      localAddress,
     });
   }
   return { stack: { ...stack, request }, close: () => agent.destroy() };

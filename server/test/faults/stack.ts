@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { send } from './http.ts';
 import type { ConsistencyReport } from '@seckill/contracts';
 import { createPool, hashPassword, insertUsers, migrate, mysqlConfigFromEnv } from '@seckill/db';
 import { OrderPublisher, queueNames } from '@seckill/queue';
@@ -94,26 +95,8 @@ export async function startStack(env: Record<string, string> = {}) {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (loadtest) headers['x-loadtest-key'] = base.SECKILL_LOADTEST_KEY ?? '';
-    return new Promise<{ status: number; body: any }>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let body: any = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      });
-      // A killed instance drops its connections: that shopper got no answer.
-      req.on('error', () => resolve({ status: 0, body: { code: 'NO_ANSWER' } }));
-      req.setTimeout(15_000, () => req.destroy());
-      req.end();
-    });
+    // A killed instance drops its connections: that shopper got no answer (NO_ANSWER).
+    return send({ port, method, path, headers, agent });
   }
 
   let userBatch = 0;
