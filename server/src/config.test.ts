@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_JWT_SECRET, loadConfig } from './config.ts';
+import { loadConfig, PUBLIC_SECRETS } from './config.ts';
+
+const [OLD_DEFAULT = ''] = PUBLIC_SECRETS;
 
 const SECRET = { JWT_SECRET: 'k'.repeat(40) };
 
@@ -7,7 +9,7 @@ describe('config', () => {
   it('refuses a missing, public or short secret in every mode, and never prints it', () => {
     for (const NODE_ENV of ['production', 'development', 'test', '']) {
       expect(() => loadConfig({ NODE_ENV })).toThrow(/JWT_SECRET is not set/);
-      expect(() => loadConfig({ NODE_ENV, JWT_SECRET: DEV_JWT_SECRET })).toThrow(/public/);
+      expect(() => loadConfig({ NODE_ENV, JWT_SECRET: OLD_DEFAULT })).toThrow(/public/);
       const placeholder = 'change-me-to-48-random-hex-characters-0123456789ab';
       expect(() => loadConfig({ NODE_ENV, JWT_SECRET: placeholder })).toThrow(/public/);
       expect(() => loadConfig({ NODE_ENV, JWT_SECRET: 's3cret-but-31-bytes-long-xxxxxx' })).toThrow(

@@ -3,8 +3,8 @@ import { count, flag, readEnv, SharedEnv, text } from '@seckill/env';
 import { z } from 'zod';
 import { trustedProxies } from './http/client-ip.ts';
 
-/** The default JWT secret of earlier versions: public, so refused everywhere. */
-export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
+/** Secrets printed in this repository's history (the old development default): refused everywhere. */
+export const PUBLIC_SECRETS: readonly string[] = ['dev-only-secret-change-me'];
 /** Bytes a signing key needs at least (HS256 keys shorter than its 32-byte output are weak). */
 export const MIN_SECRET_BYTES = 32;
 
@@ -71,7 +71,7 @@ export const ApiEnv = SharedEnv.extend({
 export function checkSecret(name: string, value: string): void {
   const how = `set ${name} to 32+ random bytes (scripts/start.sh and scripts/cluster.sh generate one into .env; or: openssl rand -base64 48)`;
   if (!value) throw new Error(`${name} is not set: ${how}`);
-  if (value === DEV_JWT_SECRET || /change-?me/i.test(value))
+  if (PUBLIC_SECRETS.includes(value) || /change-?me/i.test(value))
     throw new Error(`${name} is a public example value: ${how}`);
   if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES)
     throw new Error(`${name} is shorter than ${MIN_SECRET_BYTES} bytes: ${how}`);
