@@ -175,6 +175,19 @@ export async function startHarness(opts: HarnessOptions = {}) {
     return request('POST', `/api/seckill/${goodsId}/${p.body.path}/order`, { token });
   }
 
+  /** Buys one unit (a path, then the order) and waits until the order is written; its id. */
+  async function buy(goodsId: number, token: string): Promise<string> {
+    const r = await order(goodsId, token);
+    if (r.status !== 202)
+      throw new Error(`order not queued: ${r.status} ${JSON.stringify(r.body)}`);
+    const result = await waitFor(
+      () => request('GET', `/api/seckill/${goodsId}/result`, { token }),
+      (x) => x.body.status === 'success',
+    );
+    if (result.body.status !== 'success') throw new Error(`order not written: ${result.text}`);
+    return result.body.orderId as string;
+  }
+
   async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
     const until = Date.now() + ms;
     for (;;) {
@@ -253,6 +266,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     createSale,
     path,
     order,
+    buy,
     waitFor,
     openEvents,
     query,

@@ -14,17 +14,7 @@ afterAll(() => h?.close());
 
 type User = Awaited<ReturnType<Harness['createUsers']>>[number];
 
-/** Buys one unit and waits until the order is written; returns its id. */
-async function buy(goodsId: number, u: User): Promise<string> {
-  const r = await h.order(goodsId, u.token);
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  const result = await h.waitFor(
-    () => h.request('GET', `/api/seckill/${goodsId}/result`, { token: u.token }),
-    (x) => x.body.status === 'success',
-  );
-  expect(result.body.status).toBe('success');
-  return result.body.orderId as string;
-}
+const buy = (goodsId: number, u: User) => h.buy(goodsId, u.token);
 
 const balance = async (u: User) =>
   (await h.request('GET', '/api/wallet', { token: u.token })).body.balance as number;

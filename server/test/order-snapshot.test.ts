@@ -13,15 +13,7 @@ afterAll(() => h?.close());
 
 type User = Awaited<ReturnType<Harness['createUsers']>>[number];
 
-async function buy(goodsId: number, u: User): Promise<string> {
-  expect((await h.order(goodsId, u.token)).status).toBe(202);
-  const r = await h.waitFor(
-    () => h.request('GET', `/api/seckill/${goodsId}/result`, { token: u.token }),
-    (x) => x.body.status === 'success',
-  );
-  expect(r.body.status).toBe('success');
-  return r.body.orderId as string;
-}
+const buy = (goodsId: number, u: User) => h.buy(goodsId, u.token);
 
 describe('an order keeps what was bought', () => {
   it("shows the sale's name, image and price as they were, after the seller edits the sale", async () => {

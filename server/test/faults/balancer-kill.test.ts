@@ -3,7 +3,7 @@ import {
   firstEvents,
   requestFrom,
   shoppersThroughFront,
-  startBalancer,
+  startApisBehindBalancer,
   type Balancer,
   type Logged,
 } from './balancer.ts';
@@ -32,17 +32,9 @@ let lb: Balancer;
 beforeAll(async () => {
   stack = await startStack();
   await stack.startConsumer();
-  // Behind nginx, as scripts/cluster.sh starts them: X-Forwarded-For believed from nginx alone.
-  apis = await Promise.all(
-    Array.from({ length: INSTANCES }, () =>
-      stack.startApi({
-        TRUST_PROXY: '127.0.0.1',
-        HOST: '127.0.0.1',
-        LIMIT_LOGIN_PER_IP: String(LOGIN_PER_IP),
-      }),
-    ),
-  );
-  lb = await startBalancer(apis.map((a) => a.port));
+  ({ apis, lb } = await startApisBehindBalancer(stack, INSTANCES, {
+    LIMIT_LOGIN_PER_IP: String(LOGIN_PER_IP),
+  }));
 });
 afterAll(async () => {
   await lb?.stop();

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frontMs, frontSetting } from '../cluster/nginx-conf.ts';
-import { requestFrom, startBalancer, type Balancer } from './balancer.ts';
+import { requestFrom, startApisBehindBalancer, type Balancer } from './balancer.ts';
 import { startStack, type Proc, type Stack } from './stack.ts';
 
 // What the front door (deploy/nginx/, as scripts/cluster.sh runs it) lets through and what it
@@ -15,17 +15,9 @@ let apis: Proc[] = [];
 let lb: Balancer;
 beforeAll(async () => {
   stack = await startStack();
-  // As scripts/cluster.sh starts them: loopback only, nginx's address the one trusted sender.
-  apis = await Promise.all(
-    [1, 2].map(() =>
-      stack.startApi({
-        TRUST_PROXY: '127.0.0.1',
-        HOST: '127.0.0.1',
-        LIMIT_LOGIN_PER_IP: String(LOGIN_PER_IP),
-      }),
-    ),
-  );
-  lb = await startBalancer(apis.map((a) => a.port));
+  ({ apis, lb } = await startApisBehindBalancer(stack, 2, {
+    LIMIT_LOGIN_PER_IP: String(LOGIN_PER_IP),
+  }));
 });
 afterAll(async () => {
   await lb?.stop();

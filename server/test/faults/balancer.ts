@@ -38,6 +38,23 @@ export interface Balancer {
  * the given API ports; in the foreground, a child of the test. The web root is a folder with an
  * index.html: the scenarios here are about the API behind it.
  */
+/**
+ * `count` API instances started as scripts/cluster.sh starts them (loopback only, X-Forwarded-For
+ * believed from nginx's address alone), and nginx in front of them.
+ */
+export async function startApisBehindBalancer(
+  stack: Pick<Stack, 'startApi'>,
+  count: number,
+  env: Record<string, string> = {},
+) {
+  const apis = await Promise.all(
+    Array.from({ length: count }, () =>
+      stack.startApi({ TRUST_PROXY: '127.0.0.1', HOST: '127.0.0.1', ...env }),
+    ),
+  );
+  return { apis, lb: await startBalancer(apis.map((a) => a.port)) };
+}
+
 export async function startBalancer(apiPorts: number[]): Promise<Balancer> {
   if (!existsSync(NGINX))
     throw new Error(`nginx is not installed (${NGINX}): apt-get install -y nginx`);
